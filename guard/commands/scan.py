@@ -1,0 +1,84 @@
+"""``guard scan``: secrets and sensitive files in files and trees; exit 1 on new findings."""
+
+from __future__ import annotations
+
+import os
+import sys
+from io import TextIOBase as TextIO
+
+from guard import config as config_mod
+from guard import ruleset, scanner
+from guard.errors import GuardError
+
+FORMATS = ("text", "json", "sarif")
+
+
+def load_config(config_path: str | None, paths: list[str]) -> config_mod.Config:
+    if config_path and not os.path.isfile(config_path):
+        raise GuardError("config file does not exist", config_path)
+    return config_mod.load(config_path or config_mod.find(paths[0] if paths else "."))
+
+
+def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True, jobs: int = 0,
+             progress: bool | None = None) -> tuple[scanner.ScanResult, ruleset.RuleSet]:
+    """Scan ``paths`` with the rule pack and the config's extra rules."""
+    for p in paths:
+        if not os.path.lexists(p):
+            raise GuardError("no such file or directory", p)
+    pack = ruleset.load(tuple(cfg.rule_paths))
+    entries = scanner.collect(paths, cfg, use_gitignore=gitignore)
+    expected = sum(e.size for e in entries)
+    scan = scanner.Scanner(pack, cfg, expected_bytes=expected)
+    if progress is None:
+        progress = sys.stderr.isatty() and len(entries) > 500
+    result = scanner.scan_entries(scan, entries, jobs=jobs, progress=progress)
+    if len(paths) == 1 and os.path.isdir(paths[0]):
+        result.root = os.path.abspath(paths[0])
+    return result, pack
+
+
+def apply_baseline(result: scanner.ScanResult, baseline_path: str | None) -> None:
+    if not baseline_path:
+        return
+    from guard import baseline
+
+    known = baseline.read(baseline_path)
+    fresh = [f for f in result.findings if f not in known]
+    result.baselined = len(result.findings) - len(fresh)
+    result.findings = fresh
+
+
+def render(result: scanner.ScanResult, pack: ruleset.RuleSet, fmt: str, stream: TextIO,
+           verbose: bool = False, colour: bool | None = None) -> None:
+    if fmt == "json":
+        from guard.report import json as report
+        report.render(result, stream)
+    elif fmt == "sarif":
+        from guard.report import sarif
+        sarif.render(result, stream, pack)
+    else:
+        from guard.report import text
+        text.render(result, stream, verbose=verbose, colour=colour)
+
+
+def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
+        baseline_path: str | None = None, config_path: str | None = None,
+        gitignore: bool = True, jobs: int = 0, verbose: bool = False,
+        colour: bool | None = None) -> int:
+    """The whole command; returns the exit code (0 nothing new, 1 findings)."""
+    paths = paths or ["."]
+    cfg = load_config(config_path, paths)
+    result, pack = run_scan(paths, cfg, gitignore=gitignore, jobs=jobs)
+    apply_baseline(result, baseline_path)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                render(result, pack, fmt, stream, verbose, colour=False)
+        except OSError as e:
+            raise GuardError(f"cannot write report: {e.strerror}", output) from None
+        if fmt != "text":
+            from guard.report.text import summary_line
+            sys.stderr.write(summary_line(result) + "\n")
+    else:
+        render(result, pack, fmt, sys.stdout, verbose, colour)
+    return 1 if result.findings else 0

@@ -1,0 +1,143 @@
+"""User configuration: ``[tool.guard]`` in pyproject.toml, or the top level of ``.guard.toml``.
+
+    [tool.guard]
+    exclude = ["tests/fixtures/**"]   # gitignore patterns, relative to the config file; not scanned
+    max-file-size = 2000000           # bytes; larger files are skipped and counted
+    rules = ["ci/guard-rules"]        # extra rule files or directories, same TOML as rules/
+    sensitive = ["deploy/*.secret"]   # extra sensitive paths (gitignore patterns)
+
+    [tool.guard.allow]
+    paths = ["docs/**"]               # findings under these paths are allowed
+    rules = ["jwt"]                   # rules switched off
+    fingerprints = ["3f1c…"]          # single findings allowed by fingerprint
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from guard.errors import GuardError
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+TOP_KEYS = {"exclude": list, "max-file-size": int, "rules": list, "sensitive": list, "allow": dict,
+            "agents": list}
+ALLOW_KEYS = {"paths": list, "rules": list, "fingerprints": list}
+
+
+class Config:
+    def __init__(self, path: str | None = None, data: dict | None = None) -> None:
+        data = data or {}
+        self.path = path
+        self.base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+        self.exclude: list[str] = data.get("exclude", [])
+        self.max_file_size: int = data.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+        self.rule_paths: list[str] = [os.path.join(self.base, p) for p in data.get("rules", [])]
+        self.sensitive: list[str] = data.get("sensitive", [])
+        self.agents: list[str] = data.get("agents", [])
+        allow = data.get("allow", {})
+        self.allow_paths: list[str] = allow.get("paths", [])
+        self.allow_rules: frozenset[str] = frozenset(allow.get("rules", []))
+        self.allow_fingerprints: frozenset[str] = frozenset(allow.get("fingerprints", []))
+        self._exclude_spec = None
+        self._allow_spec = None
+        self._sensitive_spec = None
+
+    def relative(self, abspath: str) -> str:
+        return os.path.relpath(abspath, self.base).replace(os.sep, "/")
+
+    def _spec(self, patterns: list[str]):
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+    def excluded(self, abspath: str, is_dir: bool = False) -> bool:
+        if not self.exclude:
+            return False
+        if self._exclude_spec is None:
+            self._exclude_spec = self._spec(self.exclude)
+        rel = self.relative(abspath)
+        return self._exclude_spec.match_file(rel + "/" if is_dir else rel)
+
+    def path_allowed(self, abspath: str) -> bool:
+        if not self.allow_paths:
+            return False
+        if self._allow_spec is None:
+            self._allow_spec = self._spec(self.allow_paths)
+        return self._allow_spec.match_file(self.relative(abspath))
+
+    def user_sensitive(self, abspath: str) -> bool:
+        if not self.sensitive:
+            return False
+        if self._sensitive_spec is None:
+            self._sensitive_spec = self._spec(self.sensitive)
+        return self._sensitive_spec.match_file(self.relative(abspath))
+
+
+def find(start: str) -> str | None:
+    """The nearest .guard.toml, or pyproject.toml with [tool.guard], from ``start`` up to the
+    repository root (the first directory holding .git) or the filesystem root."""
+    d = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        candidate = os.path.join(d, ".guard.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        pyproject = os.path.join(d, "pyproject.toml")
+        if os.path.isfile(pyproject) and _mentions_tool_guard(pyproject):
+            return pyproject
+        parent = os.path.dirname(d)
+        if parent == d or os.path.exists(os.path.join(d, ".git")):
+            return None
+        d = parent
+
+
+def _mentions_tool_guard(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return re.search(rb"^\s*\[\s*tool\.guard\b", f.read(), re.M) is not None
+    except OSError:
+        return False
+
+
+def load(path: str | None) -> Config:
+    """Parse and validate a config file; any problem is a GuardError naming file and line."""
+    if path is None:
+        return Config()
+    import tomllib
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise GuardError(f"invalid TOML: {e}", path) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise GuardError(f"cannot read config: {e}", path) from None
+    if os.path.basename(path) == "pyproject.toml":
+        data = doc.get("tool", {}).get("guard", {})
+    else:
+        data = doc
+    _validate(data, TOP_KEYS, path, text, "")
+    _validate(data.get("allow", {}), ALLOW_KEYS, path, text, "allow.")
+    return Config(path, data)
+
+
+def _validate(data: dict, schema: dict, path: str, text: str, prefix: str) -> None:
+    for key, value in data.items():
+        line = _line_of(text, key)
+        if key not in schema:
+            known = ", ".join(prefix + k for k in sorted(schema))
+            raise GuardError(f"unknown setting {prefix}{key!r} (known: {known})", path, line)
+        kind = schema[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise GuardError(f"{prefix}{key} must be a {kind.__name__}, "
+                             f"not {type(value).__name__}", path, line)
+        if kind is list and not all(isinstance(v, str) for v in value):
+            raise GuardError(f"{prefix}{key} must be a list of strings", path, line)
+        if kind is int and value <= 0:
+            raise GuardError(f"{prefix}{key} must be positive", path, line)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    m = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None

@@ -1,0 +1,107 @@
+"""What the engine reports. A Finding holds the secret only in memory, to fingerprint and redact it;
+nothing that renders a Finding may print ``secret`` — use ``masked`` and ``fingerprint``."""
+
+from __future__ import annotations
+
+import os
+
+# The fingerprint is keyed so that a shared report or baseline does not let anyone confirm a guess
+# of a weak password offline. Teams that want that protection set their own key in CI and locally.
+DEFAULT_KEY = b"guard-fingerprint-v1"
+
+
+def fingerprint_key() -> bytes:
+    key = os.environ.get("GUARD_FINGERPRINT_KEY")
+    return key.encode() if key else DEFAULT_KEY
+
+
+def fingerprint(value: bytes, key: bytes | None = None) -> str:
+    """A stable keyed hash of a secret value: equal values, equal fingerprints."""
+    import hashlib
+    import hmac
+
+    return hmac.new(key or fingerprint_key(), value, hashlib.sha256).hexdigest()[:20]
+
+
+def mask(value: bytes) -> str:
+    """A preview that tells the kind of value without revealing it: a short prefix and the length.
+
+    Up to four leading characters are kept, and never more than a fifth of the value, so a
+    provider prefix such as ``ghp_`` shows while an 8-character password shows one character.
+    """
+    text = value.decode("utf-8", "replace")
+    keep = min(4, len(text) // 5)
+    return f"{text[:keep]}{'*' * min(8, max(3, len(text) - keep))} ({len(text)} chars)"
+
+
+class Finding:
+    """One secret in one place, or one sensitive file (``kind == "file"``, no secret, line 0)."""
+
+    __slots__ = (
+        "column",
+        "commit",
+        "confidence",
+        "description",
+        "end_column",
+        "end_line",
+        "extra",
+        "fingerprint",
+        "kind",
+        "line",
+        "masked",
+        "path",
+        "rule_id",
+        "secret",
+    )
+
+    def __init__(self, rule_id: str, description: str, path: str, *, line: int = 0,
+                 column: int = 0, end_column: int = 0, kind: str = "secret",
+                 confidence: str = "medium", secret: bytes = b"",
+                 fingerprint_value: str | None = None) -> None:
+        self.rule_id = rule_id
+        self.description = description
+        self.path = path
+        self.line = line
+        self.column = column
+        self.end_line = line
+        self.end_column = end_column
+        self.kind = kind
+        self.confidence = confidence
+        self.secret = secret
+        self.fingerprint = fingerprint_value or fingerprint(secret if secret else
+                                                            b"file:" + path.encode())
+        self.masked = mask(secret) if secret else ""
+        self.commit: dict | None = None
+        self.extra: dict = {}
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule_id)
+
+    def to_dict(self) -> dict:
+        """The JSON form (no secret). Keys documented in docs/json-schema.md."""
+        d = {
+            "kind": self.kind,
+            "rule": self.rule_id,
+            "description": self.description,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "confidence": self.confidence,
+            "fingerprint": self.fingerprint,
+            "masked": self.masked,
+        }
+        if self.commit:
+            d["commit"] = self.commit
+        return d
+
+    def __repr__(self) -> str:  # never include the secret
+        return f"Finding({self.rule_id!r}, {self.path!r}:{self.line}:{self.column})"
+
+    def __getstate__(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)

@@ -1,0 +1,328 @@
+"""Load the rule pack (TOML in ``rules/``) into Rule and PathRule objects.
+
+Parsing TOML, validating and translating gitignore patterns costs more than a hook can afford on
+every call, so the validated pack is cached as ``marshal`` data keyed by the rule files' sizes and
+mtimes. Regexes compile lazily: a rule whose keywords never occur is never compiled.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import sys
+
+from guard.errors import GuardError
+
+CONFIDENCES = ("low", "medium", "high")
+RULE_KEYS = {
+    "id", "description", "provider", "source", "keywords", "regex", "secret_group",
+    "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow",
+}
+PATH_KEYS = {"id", "description", "patterns", "exclude", "examples", "confidence"}
+CACHE_VERSION = 3
+
+
+class Rule:
+    """A secret rule: keywords gate it, its regex finds candidates, checks confirm them."""
+
+    __slots__ = (
+        "_allow",
+        "_regex",
+        "allow",
+        "checks",
+        "confidence",
+        "description",
+        "entropy",
+        "examples",
+        "id",
+        "keywords",
+        "multiline",
+        "origin",
+        "pattern",
+        "provider",
+        "secret_group",
+        "source",
+        "syntax",
+    )
+
+    def __init__(self, d: dict) -> None:
+        self.id: str = d["id"]
+        self.description: str = d["description"]
+        self.provider: str = d.get("provider", "")
+        self.source: str = d.get("source", "")
+        self.keywords: list[str] = d["keywords"]
+        self.pattern: str = d["regex"]
+        self.secret_group: int | str = d.get("secret_group", 1)
+        self.entropy: float = d.get("entropy", 0.0)
+        self.checks: list[str] = d.get("checks", [])
+        self.confidence: str = d.get("confidence", "medium")
+        self.multiline: bool = d.get("multiline", False)
+        self.syntax: bool = d.get("syntax", False)
+        self.examples: dict = d.get("examples", {})
+        self.allow: list[str] = d.get("allow", [])
+        self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
+        self._regex: re.Pattern[bytes] | None = None
+        self._allow: list[re.Pattern[bytes]] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[bytes]:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern.encode())
+        return self._regex
+
+    def allowed(self, value: bytes) -> bool:
+        """True when one of the rule's ``allow`` patterns marks the value as a known non-secret."""
+        if self._allow is None:
+            self._allow = [re.compile(a.encode()) for a in self.allow]
+        return any(a.search(value) for a in self._allow)
+
+    @property
+    def priority(self) -> int:
+        """Which rule reports a value several rules match: provider, then shape, then syntax."""
+        return 0 if self.syntax else 2 if self.provider else 1
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id!r})"
+
+
+class PathRule:
+    """A sensitive-file rule: a path matching ``patterns`` and none of ``exclude`` is sensitive."""
+
+    __slots__ = (
+        "_exclude_rx",
+        "_include_rx",
+        "confidence",
+        "description",
+        "examples",
+        "exclude",
+        "id",
+        "origin",
+        "patterns",
+    )
+
+    def __init__(self, d: dict) -> None:
+        self.id: str = d["id"]
+        self.description: str = d["description"]
+        self.patterns: list[str] = d["patterns"]
+        self.exclude: list[str] = d.get("exclude", [])
+        self.examples: dict = d.get("examples", {})
+        self.confidence: str = d.get("confidence", "high")
+        self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
+        self._include_rx = re.compile(d["_include"]) if d.get("_include") else None
+        self._exclude_rx = re.compile(d["_exclude"]) if d.get("_exclude") else None
+
+    def matches(self, relpath: str) -> bool:
+        """True when the POSIX path (relative to the scanned root) is this kind of file."""
+        if self._include_rx is None or not self._include_rx.match(relpath):
+            return False
+        return not (self._exclude_rx and self._exclude_rx.match(relpath))
+
+    def __repr__(self) -> str:
+        return f"PathRule({self.id!r})"
+
+
+class RuleSet:
+    def __init__(self, rules: list[Rule], paths: list[PathRule]) -> None:
+        self.rules = rules
+        self.paths = paths
+        self.by_id = {r.id: r for r in rules}
+
+    def path_rule_for(self, relpath: str) -> PathRule | None:
+        for rule in self.paths:
+            if rule.matches(relpath):
+                return rule
+        return None
+
+
+def rules_dir() -> str:
+    import guard.rules
+
+    return os.path.dirname(guard.rules.__file__)
+
+
+def rule_files(directory: str) -> list[str]:
+    found = []
+    for root, _dirs, files in os.walk(directory):
+        found.extend(os.path.join(root, f) for f in files if f.endswith(".toml"))
+    return sorted(found)
+
+
+def load(extra_dirs: tuple[str, ...] = (), use_cache: bool = True) -> RuleSet:
+    """The shipped rule pack plus rule files from ``extra_dirs`` (user rules in config)."""
+    files = rule_files(rules_dir())
+    for d in extra_dirs:
+        files.extend(rule_files(d) if os.path.isdir(d) else [d])
+    data = _load_cached(files) if use_cache else None
+    if data is None:
+        data = _parse_files(files)
+        if use_cache:
+            _store_cache(files, data)
+    rules, paths = data
+    return RuleSet([Rule(d) for d in rules], [PathRule(d) for d in paths])
+
+
+# --- cache -------------------------------------------------------------------------------------
+
+
+def cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "guard")
+
+
+def _cache_key(files: list[str]) -> tuple[str, str]:
+    """The cache file's name and the identity stored in it (rule files, sizes, mtimes). The name
+    is a CRC32 because hashlib's import costs more than the whole lookup; the identity check
+    makes a collision cost only a re-parse."""
+    import binascii
+
+    parts = [f"{CACHE_VERSION}{sys.version_info[:2]}"]
+    for f in files:
+        st = os.stat(f)
+        parts.append(f"{f}\0{st.st_size}\0{st.st_mtime_ns}")
+    identity = "\n".join(parts)
+    return f"rules-{binascii.crc32(identity.encode()):08x}.marshal", identity
+
+
+def _load_cached(files: list[str]) -> tuple[list, list] | None:
+    name, identity = _cache_key(files)
+    try:
+        with open(os.path.join(cache_dir(), name), "rb") as f:
+            stored_identity, data = marshal.load(f)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return data if stored_identity == identity else None
+
+
+def _store_cache(files: list[str], data: tuple[list, list]) -> None:
+    name, identity = _cache_key(files)
+    try:
+        os.makedirs(cache_dir(), exist_ok=True)
+        target = os.path.join(cache_dir(), name)
+        tmp = f"{target}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as f:
+            marshal.dump((identity, data), f)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
+# --- parsing and validation --------------------------------------------------------------------
+
+
+def _line_of(text: str, key: str, value: str) -> int:
+    """Line where ``key = "value"`` stands in a TOML file, for error messages."""
+    m = re.search(rf"^\s*{re.escape(key)}\s*=\s*['\"]{re.escape(value)}['\"]", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _parse_files(files: list[str]) -> tuple[list, list]:
+    import tomllib
+
+    rules: list[dict] = []
+    paths: list[dict] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise GuardError(f"invalid TOML: {e}", path) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise GuardError(f"cannot read rule file: {e}", path) from None
+        unknown = set(doc) - {"rule", "path"}
+        if unknown:
+            raise GuardError(f"unknown table(s) {sorted(unknown)}; expected [[rule]] or [[path]]",
+                             path)
+        for d in doc.get("rule", []):
+            line = _line_of(text, "id", str(d.get("id", "")))
+            rules.append(_validate_rule(d, path, line))
+        for d in doc.get("path", []):
+            line = _line_of(text, "id", str(d.get("id", "")))
+            paths.append(_validate_path(d, path, line))
+        for d in doc.get("rule", []) + doc.get("path", []):
+            if d["id"] in seen:
+                raise GuardError(f"duplicate rule id {d['id']!r} (also in {seen[d['id']]})",
+                                 path, _line_of(text, "id", d["id"]))
+            seen[d["id"]] = path
+    return rules, paths
+
+
+def _require(d: dict, key: str, kind: type | tuple, path: str, line: int) -> None:
+    if key not in d:
+        raise GuardError(f"rule {d.get('id', '?')!r} lacks required key {key!r}", path, line)
+    if not isinstance(d[key], kind):
+        raise GuardError(f"rule {d.get('id', '?')!r}: {key!r} has the wrong type", path, line)
+
+
+def _validate_examples(d: dict, path: str, line: int) -> None:
+    ex = d.get("examples")
+    if not isinstance(ex, dict) or not ex.get("positive") or not ex.get("negative"):
+        raise GuardError(f"rule {d['id']!r} needs examples.positive and examples.negative",
+                         path, line)
+
+
+def _validate_rule(d: dict, path: str, line: int) -> dict:
+    from guard.checks import CHECKS
+
+    for key, kind in (("id", str), ("description", str), ("regex", str), ("keywords", list)):
+        _require(d, key, kind, path, line)
+    unknown = set(d) - RULE_KEYS
+    if unknown:
+        raise GuardError(f"rule {d['id']!r}: unknown key(s) {sorted(unknown)}", path, line)
+    if not d["keywords"] or not all(isinstance(k, str) and k for k in d["keywords"]):
+        raise GuardError(f"rule {d['id']!r}: keywords must be a non-empty list of strings",
+                         path, line)
+    d["keywords"] = [k.lower() for k in d["keywords"]]
+    try:
+        rx = re.compile(d["regex"].encode())
+    except re.error as e:
+        raise GuardError(f"rule {d['id']!r}: bad regex: {e}", path, line) from None
+    group = d.get("secret_group", 1)
+    if isinstance(group, int) and group > rx.groups:
+        raise GuardError(f"rule {d['id']!r}: regex has no group {group}", path, line)
+    if isinstance(group, str) and group not in rx.groupindex:
+        raise GuardError(f"rule {d['id']!r}: regex has no group named {group!r}", path, line)
+    for check in d.get("checks", []):
+        if check not in CHECKS:
+            raise GuardError(f"rule {d['id']!r}: unknown check {check!r} "
+                             f"(known: {', '.join(sorted(CHECKS))})", path, line)
+    if d.get("confidence", "medium") not in CONFIDENCES:
+        raise GuardError(f"rule {d['id']!r}: confidence must be one of {CONFIDENCES}", path, line)
+    for a in d.get("allow", []):
+        try:
+            re.compile(a.encode())
+        except re.error as e:
+            raise GuardError(f"rule {d['id']!r}: bad allow regex {a!r}: {e}", path, line) from None
+    _validate_examples(d, path, line)
+    d["_origin"] = [path, line]
+    return d
+
+
+def _validate_path(d: dict, path: str, line: int) -> dict:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    for key, kind in (("id", str), ("description", str), ("patterns", list)):
+        _require(d, key, kind, path, line)
+    unknown = set(d) - PATH_KEYS
+    if unknown:
+        raise GuardError(f"path rule {d['id']!r}: unknown key(s) {sorted(unknown)}", path, line)
+    _validate_examples(d, path, line)
+
+    def combined(patterns: list[str]) -> str | None:
+        parts = []
+        for p in patterns:
+            rx, include = GitIgnoreSpecPattern.pattern_to_regex(p)
+            if rx is None:
+                continue
+            if include is False:
+                raise GuardError(f"path rule {d['id']!r}: use 'exclude' instead of '!{p[1:]}'",
+                                 path, line)
+            parts.append("(?:" + rx.replace("(?P<ps_d>", "(?:") + ")")
+        return "|".join(parts) or None
+
+    d["_include"] = combined(d["patterns"])
+    d["_exclude"] = combined(d.get("exclude", []))
+    d["_origin"] = [path, line]
+    return d

@@ -1,0 +1,444 @@
+"""Tree-sitter confirmation for generic "secret-named key = value" matches.
+
+The generic rule's regex only sees a line. Here the whole file is parsed and the candidate is
+accepted only when it is a constant string literal that is the value of an assignment, pair,
+keyword argument, declaration or default whose key is secret-named. Everything else (comments,
+calls, identifiers, concatenations, interpolated strings, positional arguments) is rejected.
+
+tree_sitter and the grammar packages are imported on the first call for a language, so importing
+this module stays cheap for scans that never reach a generic candidate.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would cost more than this module
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser, Tree
+
+# Key names that hold credentials. Searched (not matched) so prefixes and dotted paths count:
+# DB_PASSWORD, "apiKey", spring.datasource.password, self.secret_key, config['token'].
+SECRET_NAME = re.compile(
+    r"passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
+    r"client[_.-]?secret|credentials?|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|"
+    r"master[_.-]?key",
+    re.IGNORECASE,
+)
+
+# Bigger files (minified bundles, data dumps) are not parsed: the engine falls back to the regex.
+MAX_PARSE_BYTES = 4 * 1024 * 1024
+
+_EXTENSIONS = {
+    ".py": "python", ".pyi": "python",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
+    ".go": "go",
+    ".java": "java",
+    ".rb": "ruby",
+    ".yaml": "yaml", ".yml": "yaml",
+    ".json": "json",
+    ".toml": "toml",
+    ".sh": "bash", ".bash": "bash", ".zsh": "bash", ".env": "bash",
+    ".dockerfile": "dockerfile",
+}
+# Whole (lower-cased) file names that have no telling extension.
+_NAMES = {
+    "rakefile": "ruby", "gemfile": "ruby",
+    ".env": "bash", ".envrc": "bash", ".bashrc": "bash", ".bash_profile": "bash",
+    ".zshrc": "bash", ".profile": "bash",
+    "dockerfile": "dockerfile", "containerfile": "dockerfile",
+}
+_BARE_EXTENSIONS = frozenset({".ini", ".cfg", ".conf", ".properties"})
+_BARE_NAMES = frozenset({".npmrc", ".pypirc", ".netrc", "_netrc"})
+_BARE_LANGUAGES = frozenset({"bash", "dockerfile", "yaml"})
+
+
+def language_for(path: str) -> str | None:
+    """The grammar name for ``path``, decided by file name alone, or None if there is none."""
+    name = os.path.basename(path).lower()
+    if name in _NAMES:
+        return _NAMES[name]
+    lang = _EXTENSIONS.get(os.path.splitext(name)[1])
+    if lang is not None:
+        return lang
+    if name.startswith(".env."):  # .env.local, .env.production, ...
+        return "bash"
+    if name.startswith(("dockerfile.", "containerfile.")):  # Dockerfile.dev
+        return "dockerfile"
+    return None
+
+
+def bare_values_are_strings(path: str) -> bool:
+    """True where an unquoted value is still a string: dotenv, shell, config and ini files."""
+    name = os.path.basename(path).lower()
+    if name in _BARE_NAMES or os.path.splitext(name)[1] in _BARE_EXTENSIONS:
+        return True
+    return language_for(path) in _BARE_LANGUAGES
+
+
+# The text before a dotenv value, from the start of its line: [export] KEY = ["'].
+_DOTENV_LINE = re.compile(rb"[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.\-]*)[ \t]*=[ \t]*[\"']?\Z")
+_DOTENV_EXPANSION = re.compile(rb"\$[({A-Za-z_]")  # $VAR, ${VAR}, $(cmd): a reference, not a value
+
+
+def _is_dotenv(path: str) -> bool:
+    name = os.path.basename(path).lower()
+    return name == ".env" or name.startswith(".env.") or name.endswith(".env")
+
+
+# --- what counts as a literal and as an assignment, per grammar --------------------------------
+
+
+class _Grammar:
+    """Which nodes of one grammar are string literals and which hold a key and its value."""
+
+    __slots__ = ("dynamic", "lists", "pairs", "strings", "wrappers")
+
+    def __init__(self, strings: frozenset[str], pairs: dict[str, tuple[str | None, str | None]],
+                 dynamic: frozenset[str] = frozenset(), wrappers: frozenset[str] = frozenset(),
+                 lists: frozenset[str] = frozenset()) -> None:
+        # Node types that are string literals (or plain scalars / shell words).
+        self.strings = strings
+        # Parent node type -> (key field, value field); None means first / last named child.
+        self.pairs = pairs
+        # Children that make a literal non-constant: interpolation, ${...}, $(...).
+        self.dynamic = dynamic
+        # Nodes that hand a literal through unchanged: YAML flow_node, Go literal_element, (...).
+        self.wrappers = wrappers
+        # Comma lists on either side of a multiple assignment: a, token = 1, "v".
+        self.lists = lists
+
+
+# Wrappers whose extra named child is a type, not a value: "v" as const, "v" satisfies T.
+_TYPED_WRAPPERS = frozenset({"as_expression", "satisfies_expression"})
+
+_ASSIGN = ("left", "right")
+_NAMED = ("name", "value")
+
+_PYTHON = _Grammar(
+    strings=frozenset({"string"}),
+    dynamic=frozenset({"interpolation"}),
+    wrappers=frozenset({"parenthesized_expression", "concatenated_string", "expression_list"}),
+    lists=frozenset({"expression_list", "pattern_list", "tuple_pattern"}),
+    pairs={
+        "assignment": _ASSIGN,
+        "keyword_argument": _NAMED,
+        "pair": ("key", "value"),
+        "default_parameter": _NAMED,
+        "typed_default_parameter": _NAMED,
+    },
+)
+
+_JS_PAIRS: dict[str, tuple[str | None, str | None]] = {
+    "variable_declarator": _NAMED,
+    "assignment_expression": _ASSIGN,
+    "augmented_assignment_expression": _ASSIGN,
+    "pair": ("key", "value"),
+    "assignment_pattern": _ASSIGN,
+    "object_assignment_pattern": _ASSIGN,
+}
+_TS_PAIRS: dict[str, tuple[str | None, str | None]] = {
+    **_JS_PAIRS,
+    "public_field_definition": _NAMED,
+    "enum_assignment": _NAMED,
+    "required_parameter": ("pattern", "value"),
+    "optional_parameter": ("pattern", "value"),
+}
+# <Login password="v" />: the attribute has no field names, name first and value last.
+_JSX_PAIRS: dict[str, tuple[str | None, str | None]] = {"jsx_attribute": (None, None)}
+_JS_STRINGS = frozenset({"string", "template_string"})
+_JS_DYNAMIC = frozenset({"template_substitution"})
+# "v" as const, "v" satisfies T, "v"! all still assign the literal.
+_TS_WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression"}) | _TYPED_WRAPPERS
+
+_JAVASCRIPT = _Grammar(
+    strings=_JS_STRINGS,
+    dynamic=_JS_DYNAMIC,
+    wrappers=frozenset({"parenthesized_expression", "jsx_expression"}),
+    pairs={**_JS_PAIRS, **_JSX_PAIRS, "field_definition": ("property", "value")},
+)
+_TYPESCRIPT = _Grammar(
+    strings=_JS_STRINGS, dynamic=_JS_DYNAMIC, wrappers=_TS_WRAPPERS, pairs=_TS_PAIRS,
+)
+_TSX = _Grammar(
+    strings=_JS_STRINGS,
+    dynamic=_JS_DYNAMIC,
+    wrappers=_TS_WRAPPERS | {"jsx_expression"},
+    pairs={**_TS_PAIRS, **_JSX_PAIRS},
+)
+
+_GO = _Grammar(
+    strings=frozenset({"interpreted_string_literal", "raw_string_literal"}),
+    wrappers=frozenset({"literal_element", "expression_list", "parenthesized_expression"}),
+    lists=frozenset({"expression_list"}),
+    pairs={
+        "short_var_declaration": _ASSIGN,
+        "assignment_statement": _ASSIGN,
+        "var_spec": _NAMED,
+        "const_spec": _NAMED,
+        "keyed_element": ("key", "value"),
+    },
+)
+
+_JAVA = _Grammar(
+    strings=frozenset({"string_literal"}),
+    dynamic=frozenset({"string_interpolation"}),
+    wrappers=frozenset({"parenthesized_expression"}),
+    pairs={
+        "variable_declarator": _NAMED,
+        "assignment_expression": _ASSIGN,
+        "element_value_pair": ("key", "value"),  # @Annotation(password = "...")
+    },
+)
+
+_RUBY = _Grammar(
+    strings=frozenset({"string"}),
+    dynamic=frozenset({"interpolation"}),
+    wrappers=frozenset({"right_assignment_list", "parenthesized_statements"}),
+    lists=frozenset({"left_assignment_list", "right_assignment_list"}),
+    pairs={
+        "assignment": _ASSIGN,
+        "operator_assignment": _ASSIGN,
+        "pair": ("key", "value"),  # also keyword arguments: f(api_key: "v")
+        "optional_parameter": _NAMED,
+        "keyword_parameter": _NAMED,
+    },
+)
+
+_YAML = _Grammar(
+    strings=frozenset({"plain_scalar", "double_quote_scalar", "single_quote_scalar"}),
+    wrappers=frozenset({"flow_node"}),
+    pairs={"block_mapping_pair": ("key", "value"), "flow_pair": ("key", "value")},
+)
+
+_JSON = _Grammar(strings=frozenset({"string"}), pairs={"pair": ("key", "value")})
+
+# TOML pairs carry no field names: the key is the first named child, the value the last.
+_TOML = _Grammar(strings=frozenset({"string"}), pairs={"pair": (None, None)})
+
+_BASH = _Grammar(
+    strings=frozenset({"word", "string", "raw_string", "ansi_c_string"}),
+    dynamic=frozenset({
+        "expansion", "simple_expansion", "command_substitution", "process_substitution",
+        "arithmetic_expansion",
+    }),
+    pairs={"variable_assignment": _NAMED},
+)
+
+_DOCKERFILE = _Grammar(
+    strings=frozenset({"unquoted_string", "double_quoted_string", "single_quoted_string"}),
+    dynamic=frozenset({"expansion"}),
+    pairs={"env_pair": _NAMED, "arg_instruction": ("name", "default")},
+)
+
+_GRAMMARS: dict[str, _Grammar] = {
+    "python": _PYTHON, "javascript": _JAVASCRIPT, "typescript": _TYPESCRIPT,
+    "tsx": _TSX, "go": _GO, "java": _JAVA, "ruby": _RUBY, "yaml": _YAML,
+    "json": _JSON, "toml": _TOML, "bash": _BASH, "dockerfile": _DOCKERFILE,
+}
+
+# (module, function returning the language pointer) per grammar name.
+_MODULES = {
+    "python": ("tree_sitter_python", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "go": ("tree_sitter_go", "language"),
+    "java": ("tree_sitter_java", "language"),
+    "ruby": ("tree_sitter_ruby", "language"),
+    "yaml": ("tree_sitter_yaml", "language"),
+    "json": ("tree_sitter_json", "language"),
+    "toml": ("tree_sitter_toml", "language"),
+    "bash": ("tree_sitter_bash", "language"),
+    "dockerfile": ("tree_sitter_dockerfile", "language"),
+}
+
+# --- lazy parsers and the one-tree cache ---------------------------------------------------------
+
+_LOCK = threading.Lock()  # tree-sitter parsers are not safe to share between threads
+_PARSERS: dict[str, Parser] = {}
+_BROKEN: set[str] = set()  # grammars that failed to load: not retried on every candidate
+# (path, id(data), len(data)), the data itself (held so its id cannot be reused), the tree.
+_LAST: tuple[tuple[str, int, int], bytes, Tree | None] | None = None
+
+
+def _parser(lang: str) -> Parser | None:
+    """The cached parser for ``lang``, created on first use; None if the grammar won't load."""
+    parser = _PARSERS.get(lang)
+    if parser is not None or lang in _BROKEN:
+        return parser
+    try:
+        import importlib
+        import warnings
+
+        import tree_sitter
+
+        module_name, func = _MODULES[lang]
+        module = importlib.import_module(module_name)
+        with warnings.catch_warnings():
+            # tree-sitter-dockerfile still hands over an int pointer, which 0.25+ deprecates.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            language = tree_sitter.Language(getattr(module, func)())
+        parser = tree_sitter.Parser(language)
+    except Exception:
+        _BROKEN.add(lang)
+        return None
+    _PARSERS[lang] = parser
+    return parser
+
+
+def _tree(lang: str, path: str, data: bytes) -> Tree | None:
+    """The parse tree of ``data``, reusing the last one when the same buffer asks again."""
+    global _LAST
+    key = (path, id(data), len(data))
+    with _LOCK:
+        if _LAST is not None and _LAST[0] == key and _LAST[1] is data:
+            return _LAST[2]
+        parser = _parser(lang)
+        if parser is None:
+            return None
+        try:
+            tree = parser.parse(data)
+        except Exception:
+            tree = None
+        _LAST = (key, data, tree)
+        return tree
+
+
+# --- the check -----------------------------------------------------------------------------------
+
+
+def confirm(path: str, data: bytes, start: int, end: int) -> bool | None:
+    """Is ``data[start:end]`` a constant string literal assigned to a secret-named key?
+
+    None when there is no grammar for ``path`` or it could not be parsed there, so the caller
+    falls back to the regex; True or False when the syntax tree decides.
+    """
+    lang = language_for(path)
+    if lang is None or len(data) > MAX_PARSE_BYTES:
+        return None
+    try:
+        tree = _tree(lang, path, data)
+        if tree is None:
+            return None
+        dotenv = _is_dotenv(path)
+        return _decide(_GRAMMARS[lang], tree.root_node, data, start, end, dotenv)
+    except Exception:  # a surprise in a grammar must never break a scan
+        return None
+
+
+def _decide(grammar: _Grammar, root: Node, data: bytes, start: int, end: int,
+            dotenv: bool) -> bool | None:
+    if not 0 <= start < end <= len(data):
+        return False
+    node = root.descendant_for_byte_range(start, end)
+    if _inside_error(node):
+        return None  # the parser gave up around the candidate: syntax can't tell, trust the regex
+    literal = _enclosing_literal(grammar, node)
+    if literal is not None and _assigned_to_secret(grammar, literal):
+        return True
+    # dotenv is looser than bash (KEY = value, values running past & ; |): read the line itself.
+    return dotenv and _dotenv_assigns_secret(data, start, end)
+
+
+def _inside_error(node: Node | None) -> bool:
+    while node is not None:
+        if node.is_error or node.is_missing:
+            return True
+        node = node.parent
+    return False
+
+
+def _enclosing_literal(grammar: _Grammar, node: Node | None) -> Node | None:
+    """The innermost string literal that contains ``node``, or None (comment, code, ...)."""
+    while node is not None:
+        if node.type in grammar.strings:
+            return node
+        node = node.parent
+    return None
+
+
+def _dotenv_assigns_secret(data: bytes, start: int, end: int) -> bool:
+    """A dotenv line ``[export] KEY = value`` with a secret KEY whose value starts the span."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    m = _DOTENV_LINE.match(data, line_start, start)
+    if m is None or not SECRET_NAME.search(m.group(1).decode("ascii")):
+        return False
+    value = data[start:end]
+    return b"\n" not in value and not _DOTENV_EXPANSION.search(value)
+
+
+def _is_dynamic(grammar: _Grammar, literal: Node) -> bool:
+    return any(child.type in grammar.dynamic for child in literal.children)
+
+
+def _assigned_to_secret(grammar: _Grammar, literal: Node) -> bool:
+    """The literal is constant and is the value held by a secret-named key."""
+    if _is_dynamic(grammar, literal):
+        return False
+    value, index = _lift(grammar, literal)
+    if value is None:
+        return False
+    parent = value.parent
+    spec = grammar.pairs.get(parent.type) if parent is not None else None
+    if spec is None:
+        return False
+    key_field, value_field = spec
+    if not _is_value_of(parent, value, value_field):
+        return False
+    key = _key_node(grammar, parent, key_field, index)
+    return key is not None and bool(SECRET_NAME.search(key.text.decode("utf-8", "replace")))
+
+
+def _lift(grammar: _Grammar, literal: Node) -> tuple[Node | None, int | None]:
+    """Climb from the literal through pass-through wrappers to the node an assignment holds.
+
+    Returns that node and, when a comma list was crossed, the literal's position in it (to pick
+    the matching target in ``a, token = 1, "v"``). None if a wrapper mixes in other code.
+    """
+    node, index = literal, None
+    while node.parent is not None and node.parent.type in grammar.wrappers:
+        parent = node.parent
+        if parent.type in grammar.lists:
+            index = _named_index(parent, node)
+        elif parent.type == "concatenated_string":
+            if any(_is_dynamic(grammar, part) for part in parent.named_children):
+                return None, None
+        elif parent.type in _TYPED_WRAPPERS:
+            if parent.named_children[0] != node:
+                return None, None  # the literal is the type: x as "v"
+        elif parent.type != "flow_node" and parent.named_child_count != 1:
+            return None, None  # e.g. (a, "v"): not a plain hand-through
+        node = parent
+    return node, index
+
+
+def _named_index(parent: Node, child: Node) -> int | None:
+    for i, sibling in enumerate(parent.named_children):
+        if sibling == child:
+            return i
+    return None
+
+
+def _is_value_of(parent: Node, value: Node, value_field: str | None) -> bool:
+    if value_field is None:
+        named = parent.named_children
+        return len(named) >= 2 and named[-1] == value
+    return parent.child_by_field_name(value_field) == value
+
+
+def _key_node(grammar: _Grammar, parent: Node, key_field: str | None,
+              index: int | None) -> Node | None:
+    """The key, name or target paired with the value, matched by position in a list."""
+    if key_field is None:
+        keys = parent.named_children[:1]
+    else:
+        keys = parent.children_by_field_name(key_field)
+    if len(keys) == 1 and keys[0].type in grammar.lists:
+        keys = keys[0].named_children
+    if index is None:
+        return keys[0] if len(keys) == 1 else None
+    return keys[index] if index < len(keys) else None

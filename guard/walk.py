@@ -1,0 +1,148 @@
+"""Which files a scan reads: a tree walk that honours .gitignore files (nested, with git's
+precedence) and the config's excludes, and that reports every file it will not read and why."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+
+from guard.config import Config
+
+# Reasons a file is not read. Each skip is counted in the summary and listed with --verbose.
+SYMLINK_OUTSIDE = "symlink pointing outside the scanned tree"
+SYMLINK_INSIDE = "symlink (its target inside the tree is scanned in place)"
+SPECIAL = "not a regular file (FIFO, socket or device)"
+TOO_LARGE = "larger than max-file-size"
+UNREADABLE = "unreadable"
+BINARY = "binary"
+MISSING = "does not exist"
+
+
+class Entry:
+    """A file to read (``reason`` empty) or one that is skipped, with the reason."""
+
+    __slots__ = ("abspath", "path", "reason", "size")
+
+    def __init__(self, abspath: str, path: str, size: int = 0, reason: str = "") -> None:
+        self.abspath = abspath
+        self.path = path
+        self.size = size
+        self.reason = reason
+
+
+class _Ignores:
+    """The .gitignore specs that apply in one directory, deepest last."""
+
+    def __init__(self, specs: list[tuple[str, object]]) -> None:
+        self.specs = specs
+
+    def with_dir(self, directory: str) -> _Ignores:
+        spec = _read_ignore_file(os.path.join(directory, ".gitignore"))
+        return _Ignores([*self.specs, (directory, spec)]) if spec else self
+
+    def ignored(self, abspath: str, is_dir: bool) -> bool:
+        for base, spec in reversed(self.specs):
+            rel = os.path.relpath(abspath, base).replace(os.sep, "/")
+            result = spec.check_file(rel + "/" if is_dir else rel)
+            if result.include is not None:
+                return result.include
+        return False
+
+
+def _read_ignore_file(path: str):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+
+def _initial_ignores(root: str) -> _Ignores:
+    """Ignore files from the repository root down to ``root``, and .git/info/exclude."""
+    chain = []
+    d = root
+    while True:
+        chain.append(d)
+        if os.path.exists(os.path.join(d, ".git")):
+            break
+        parent = os.path.dirname(d)
+        if parent == d:
+            chain = [root]  # not in a repository: only the tree's own ignore files count
+            break
+        d = parent
+    ignores = _Ignores([])
+    repo = chain[-1]
+    exclude = _read_ignore_file(os.path.join(repo, ".git", "info", "exclude"))
+    if exclude:
+        ignores = _Ignores([(repo, exclude)])
+    for d in reversed(chain):
+        ignores = ignores.with_dir(d)
+    return ignores
+
+
+def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:
+    """Every file under ``root`` (paths relative to it), in a stable order."""
+    root = os.path.abspath(root)
+    real_root = os.path.realpath(root)
+    ignores = _initial_ignores(root) if use_gitignore else _Ignores([])
+    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore)
+
+
+def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, config: Config,
+              use_gitignore: bool) -> Iterator[Entry]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as e:
+        rel = os.path.relpath(directory, root).replace(os.sep, "/")
+        yield Entry(directory, rel + "/", reason=f"{UNREADABLE}: {e.strerror}")
+        return
+    for entry in entries:
+        if entry.name == ".git":
+            continue
+        abspath = entry.path
+        rel = os.path.relpath(abspath, root).replace(os.sep, "/")
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError as e:
+            yield Entry(abspath, rel, reason=f"{UNREADABLE}: {e.strerror}")
+            continue
+        if use_gitignore and ignores.ignored(abspath, is_dir):
+            continue
+        if config.excluded(abspath, is_dir):
+            continue
+        if is_dir:
+            sub = ignores.with_dir(abspath) if use_gitignore else ignores
+            yield from _walk_dir(abspath, root, real_root, sub, config, use_gitignore)
+        elif is_link:
+            yield _symlink_entry(abspath, rel, real_root)
+        else:
+            yield classify(abspath, rel, config.max_file_size)
+
+
+def _symlink_entry(abspath: str, rel: str, real_root: str) -> Entry:
+    target = os.path.realpath(abspath)
+    if target != real_root and not target.startswith(real_root + os.sep):
+        return Entry(abspath, rel, reason=SYMLINK_OUTSIDE)
+    return Entry(abspath, rel, reason=SYMLINK_INSIDE)
+
+
+def classify(abspath: str, rel: str, max_size: int) -> Entry:
+    """An Entry for one path from its lstat: regular files to read, anything else skipped."""
+    try:
+        st = os.lstat(abspath)
+    except FileNotFoundError:
+        return Entry(abspath, rel, reason=MISSING)
+    except OSError as e:
+        return Entry(abspath, rel, reason=f"{UNREADABLE}: {e.strerror}")
+    if stat.S_ISLNK(st.st_mode):
+        return _symlink_entry(abspath, rel, os.path.realpath(os.getcwd()))
+    if not stat.S_ISREG(st.st_mode):
+        return Entry(abspath, rel, reason=SPECIAL)
+    if st.st_size > max_size:
+        return Entry(abspath, rel, size=st.st_size, reason=TOO_LARGE)
+    return Entry(abspath, rel, size=st.st_size)

@@ -1,0 +1,1 @@
+"""Guard's rule pack: TOML data, installed as the ``guard.rules`` package."""

@@ -1,0 +1,73 @@
+"""Shared helpers: run the real ``guard`` command in a separate process, build file trees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+
+StrPath = str | os.PathLike[str]
+
+
+class RunGuard(Protocol):
+    def __call__(self, *args: StrPath, cwd: StrPath, env: Mapping[str, str] | None = None,
+                 input: str | None = None, timeout: float = 120,
+                 **popen: Any) -> subprocess.CompletedProcess[str]: ...
+
+
+def guard_command() -> list[str]:
+    """The venv's ``guard`` console script, or ``python -m guard`` when there is none."""
+    script = Path(sys.executable).with_name("guard")
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script)]
+    return [sys.executable, "-m", "guard"]
+
+
+def guard_env(cache_home: StrPath, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The test process's environment with a private rule cache and no NO_COLOR."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NO_COLOR", "GUARD_FINGERPRINT_KEY") and not k.startswith("GIT_")}
+    env["XDG_CACHE_HOME"] = os.fspath(cache_home)
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture
+def run_guard(tmp_path_factory: pytest.TempPathFactory) -> RunGuard:
+    """``run_guard("scan", ".", cwd=tree)`` runs guard and captures stdout and stderr as text.
+
+    Extra keyword arguments (``user=``, ``preexec_fn=``…) go to :func:`subprocess.run`."""
+    cache = tmp_path_factory.mktemp("xdg-cache")
+
+    def run(*args: StrPath, cwd: StrPath, env: Mapping[str, str] | None = None,
+            input: str | None = None, timeout: float = 120,
+            **popen: Any) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*guard_command(), *map(os.fspath, args)], cwd=cwd,
+                              env=guard_env(cache, env), input=input, capture_output=True,
+                              text=True, timeout=timeout, check=False, **popen)
+
+    return run
+
+
+def make_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``{"rel/path": content}`` under ``root`` (text as UTF-8, bytes as is)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def git_init(path: Path) -> Path:
+    """A real (empty) git repository at ``path``."""
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True, capture_output=True)
+    return path

@@ -44,7 +44,7 @@ class Config:
         self._sensitive_spec = None
 
     def relative(self, abspath: str) -> str:
-        return os.path.relpath(abspath, self.base).replace(os.sep, "/")
+        return matchable(os.path.relpath(abspath, self.base).replace(os.sep, "/"))
 
     def _spec(self, patterns: list[str]):
         import pathspec
@@ -72,6 +72,18 @@ class Config:
         if self._sensitive_spec is None:
             self._sensitive_spec = self._spec(self.sensitive)
         return self._sensitive_spec.match_file(self.relative(abspath))
+
+
+def matchable(rel: str) -> str:
+    """``rel`` as pathspec can match it: a file name that is not UTF-8 (undecodable bytes arrive
+    as surrogate escapes) gets U+FFFD for those bytes instead of failing to encode."""
+    if rel.isascii():
+        return rel
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return rel
 
 
 def find(start: str) -> str | None:
@@ -113,18 +125,30 @@ def load(path: str | None) -> Config:
         raise GuardError(f"invalid TOML: {e}", path) from None
     except (OSError, UnicodeDecodeError) as e:
         raise GuardError(f"cannot read config: {e}", path) from None
+    table = ""
+    data = doc
     if os.path.basename(path) == "pyproject.toml":
-        data = doc.get("tool", {}).get("guard", {})
-    else:
-        data = doc
-    _validate(data, TOP_KEYS, path, text, "")
-    _validate(data.get("allow", {}), ALLOW_KEYS, path, text, "allow.")
+        table = "tool.guard"
+        tool = doc.get("tool", {})
+        data = tool.get("guard", {}) if isinstance(tool, dict) else None
+        if not isinstance(data, dict):
+            raise GuardError("tool.guard must be a table", path,
+                             _line_of(text, "guard") or _line_of(text, "tool"))
+    _validate(data, TOP_KEYS, path, text, "", table)
+    _validate(data.get("allow", {}), ALLOW_KEYS, path, text, "allow.",
+              f"{table}.allow" if table else "allow")
+    base = os.path.dirname(os.path.abspath(path))
+    for ref in data.get("rules", []):
+        if not os.path.exists(os.path.join(base, ref)):
+            raise GuardError(f"rules: {ref!r} does not exist (relative to the config file)",
+                             path, _line_of(text, "rules", table))
     return Config(path, data)
 
 
-def _validate(data: dict, schema: dict, path: str, text: str, prefix: str) -> None:
+def _validate(data: dict, schema: dict, path: str, text: str, prefix: str,
+              table: str = "") -> None:
     for key, value in data.items():
-        line = _line_of(text, key)
+        line = _line_of(text, key, table)
         if key not in schema:
             known = ", ".join(prefix + k for k in sorted(schema))
             raise GuardError(f"unknown setting {prefix}{key!r} (known: {known})", path, line)
@@ -138,6 +162,16 @@ def _validate(data: dict, schema: dict, path: str, text: str, prefix: str) -> No
             raise GuardError(f"{prefix}{key} must be positive", path, line)
 
 
-def _line_of(text: str, key: str) -> int | None:
-    m = re.search(rf"^\s*\"?{re.escape(key)}\"?\s*=", text, re.M)
+def _line_of(text: str, key: str, table: str = "") -> int | None:
+    """Line of ``key = …`` in ``[table]`` ("" for the top level), else anywhere in the file."""
+    start, end = 0, len(text)
+    if table:
+        name = r"\s*\.\s*".join(re.escape(part) for part in table.split("."))
+        header = re.search(rf"^\s*\[\s*{name}\s*\]", text, re.M)
+        start = header.end() if header else end
+    next_header = re.compile(r"^\s*\[", re.M).search(text, start)
+    if next_header:
+        end = next_header.start()
+    rx = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.M)
+    m = rx.search(text, start, end) or rx.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None

@@ -1,7 +1,8 @@
 """Detection: bytes in, Findings out. Every front door calls this and nothing else detects.
 
 For each buffer: the prefilter finds rule keywords; each rule whose keyword occurs runs its regex
-only on the lines around those keywords (a minified line is cut to a window around the keyword);
+only on the lines around those keywords (a minified line is cut to a window around the keyword),
+or, for an ``anchor`` rule whose regex starts with its keyword, only at each keyword;
 matches then pass the rule's entropy floor and checks, the placeholder filters, inline allow
 pragmas and, for syntax rules, a tree-sitter look at what the literal is assigned to.
 """
@@ -29,6 +30,7 @@ class Engine:
         self.rules = [r for r in ruleset.rules if r.id not in disabled]
         keywords: list[str] = []
         self.keyword_rules: list[list[Rule]] = []
+        self.keyword_len: list[int] = []
         index: dict[str, int] = {}
         for rule in self.rules:
             for kw in rule.keywords:
@@ -36,16 +38,9 @@ class Engine:
                     index[kw] = len(keywords)
                     keywords.append(kw)
                     self.keyword_rules.append([])
+                    self.keyword_len.append(len(kw.encode()))
                 self.keyword_rules[index[kw]].append(rule)
-        cache = None
-        if expected_bytes > prefilter.SMALL_SCAN_BYTES:
-            import hashlib
-
-            from guard.ruleset import cache_dir
-
-            digest = hashlib.sha256("\0".join(keywords).encode()).hexdigest()[:24]
-            cache = f"{cache_dir()}/keywords-{digest}.hsdb"
-        self.prefilter = prefilter.build(keywords, expected_bytes, cache)
+        self.prefilter = prefilter.build(keywords, expected_bytes, "keywords")
 
     def scan(self, data: bytes, path: str) -> list[Finding]:
         """Secrets in ``data``, the content of ``path`` (used for messages and syntax)."""
@@ -53,12 +48,15 @@ class Engine:
         if not hits:
             return []
         windows: dict[Rule, set[tuple[int, int]]] = {}
+        anchored: list[tuple[Rule, int, int]] = []
         size = len(data)
+        start = stop = -1
         for kw_index, end in hits:
-            start = data.rfind(b"\n", 0, end) + 1
-            stop = data.find(b"\n", end)
-            if stop == -1:
-                stop = size
+            if not start <= end <= stop:  # hits come grouped by line: find each line once
+                start = data.rfind(b"\n", 0, end) + 1
+                stop = data.find(b"\n", end)
+                if stop == -1:
+                    stop = size
             for rule in self.keyword_rules[kw_index]:
                 if rule.multiline:
                     span = (start, min(size, start + MULTILINE_WINDOW))
@@ -66,55 +64,68 @@ class Engine:
                     span = (max(start, end - LONG_LINE_WINDOW), min(stop, end + LONG_LINE_WINDOW))
                 else:
                     span = (start, stop)
-                windows.setdefault(rule, set()).add(span)
-        matches: list[tuple[int, int, Rule, bytes]] = []
+                if rule.anchor:  # the match starts at the keyword: try there only
+                    anchored.append((rule, end - self.keyword_len[kw_index], span[1]))
+                    continue
+                spans = windows.get(rule)
+                if spans is None:
+                    windows[rule] = {span}
+                else:
+                    spans.add(span)
+        found: list[tuple[int, int, Rule, bytes]] = []
         seen: set[tuple[str, int]] = set()
+        for rule, pos, limit in anchored:
+            m = rule.regex.match(data, pos, limit)
+            if m is not None:
+                self._consider(rule, m, data, path, seen, found)
         for rule, spans in windows.items():
             regex = rule.regex
-            for wstart, wend in sorted(spans):
+            for wstart, wend in spans:
                 for m in regex.finditer(data, wstart, wend):
-                    try:
-                        s, e = m.span(rule.secret_group)
-                    except IndexError:
-                        continue
-                    if s < 0 or (rule.id, s) in seen:
-                        continue
-                    seen.add((rule.id, s))
-                    value = data[s:e]
-                    if self._accept(rule, value, data, path, m, s, e):
-                        matches.append((s, e, rule, value))
+                    self._consider(rule, m, data, path, seen, found)
         return [self._finding(rule, value, data, path, s, e)
-                for s, e, rule, value in _most_specific(matches)]
+                for s, e, rule, value in _most_specific(found)]
+
+    def _consider(self, rule: Rule, m, data: bytes, path: str,
+                  seen: set[tuple[str, int]], found: list[tuple[int, int, Rule, bytes]]) -> None:
+        try:
+            s, e = m.span(rule.secret_group)
+        except IndexError:
+            return
+        if s < 0 or (rule.id, s) in seen:
+            return
+        seen.add((rule.id, s))
+        value = data[s:e]
+        if self._accept(rule, value, data, path, m, s, e):
+            found.append((s, e, rule, value))
 
     def _accept(self, rule: Rule, value: bytes, data: bytes, path: str, m, s: int,
                 e: int) -> bool:
-        # Imported here: most files have no match at all, and a hook pays for every import.
-        from guard import filters
-        from guard.checks import CHECKS, shannon_entropy
-
-        if rule.entropy and shannon_entropy(value) < rule.entropy:
+        filters, checks = _lazy_modules()
+        if rule.syntax and not filters.looks_like_generic_secret(value):
+            return False  # first: most generic candidates are names and fail this cheaply
+        if rule.entropy and checks.shannon_entropy(value) < rule.entropy:
             return False
         if rule.allow and rule.allowed(value):
             return False
-        if not all(CHECKS[c](value) for c in rule.checks):
+        if not all(checks.CHECKS[c](value) for c in rule.checks):
             return False
         if filters.is_placeholder(value):
             return False
-        if rule.syntax and not self._syntax_ok(rule, value, data, path, m, s, e):
+        if rule.syntax and not self._syntax_ok(value, data, path, m, s, e):
             return False
         return not allowed_inline(data, s)
 
-    def _syntax_ok(self, rule: Rule, value: bytes, data: bytes, path: str, m, s: int,
+    def _syntax_ok(self, value: bytes, data: bytes, path: str, m, s: int,
                    e: int) -> bool:
-        from guard import filters, syntax
-
-        if not filters.looks_like_generic_secret(value):
-            return False
+        from guard import syntax
 
         quoted = "q" in m.re.groupindex and bool(m.group("q"))
+        if not quoted and not syntax.bare_values_are_strings(path):
+            return False  # an unquoted value in code is a name or a call, never a literal
         verdict = syntax.confirm(path, data, s, e)
-        if verdict is None:  # no grammar for this file type: trust the regex, quoted or config
-            return quoted or syntax.bare_values_are_strings(path)
+        if verdict is None:  # no grammar for this file type, or it does not parse there
+            return True
         return verdict
 
     def _finding(self, rule: Rule, value: bytes, data: bytes, path: str, s: int,
@@ -128,6 +139,20 @@ class Engine:
                     confidence=rule.confidence, secret=value)
         f.end_line = line + value.count(b"\n")
         return f
+
+
+_MODULES: tuple = ()
+
+
+def _lazy_modules() -> tuple:
+    """guard.filters and guard.checks, imported on the first match: most files have none, and a
+    hook pays for every import."""
+    global _MODULES
+    if not _MODULES:
+        from guard import checks, filters
+
+        _MODULES = (filters, checks)
+    return _MODULES
 
 
 def _most_specific(matches: list[tuple[int, int, Rule, bytes]]) -> list[tuple[int, int, Rule,

@@ -17,6 +17,8 @@ SMALL_SCAN_BYTES = 256 * 1024
 class FindPrefilter:
     def __init__(self, keywords: list[str]) -> None:
         self.keywords = [k.encode() for k in keywords]
+        if not all(self.keywords):
+            raise ValueError("keywords must not be empty")
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
         lowered = data.lower()
@@ -87,11 +89,21 @@ def _literal(keyword: bytes) -> bytes:
                     else bytes([b]) for b in keyword)
 
 
-def build(keywords: list[str], expected_bytes: int, cache_file: str | None = None):
-    """The faster backend for a scan of about ``expected_bytes``."""
+def build(keywords: list[str], expected_bytes: int, cache_name: str = ""):
+    """The faster backend for a scan of about ``expected_bytes``. With ``cache_name``, the
+    compiled Hyperscan database is kept in the cache directory under that name and the hash of
+    the keywords."""
     if expected_bytes > SMALL_SCAN_BYTES and os.environ.get("GUARD_PREFILTER") != "find":
+        cache = None
+        if cache_name:
+            import hashlib
+
+            from guard.ruleset import cache_dir
+
+            digest = hashlib.sha256("\0".join(keywords).encode()).hexdigest()[:24]
+            cache = os.path.join(cache_dir(), f"{cache_name}-{digest}.hsdb")
         try:
-            return HyperscanPrefilter(keywords, cache_file)
+            return HyperscanPrefilter(keywords, cache)
         except ImportError:
             pass
     return FindPrefilter(keywords)

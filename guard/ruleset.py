@@ -17,10 +17,10 @@ from guard.errors import GuardError
 CONFIDENCES = ("low", "medium", "high")
 RULE_KEYS = {
     "id", "description", "provider", "source", "keywords", "regex", "secret_group",
-    "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow",
+    "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow", "anchor",
 }
 PATH_KEYS = {"id", "description", "patterns", "exclude", "examples", "confidence"}
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 class Rule:
@@ -30,6 +30,7 @@ class Rule:
         "_allow",
         "_regex",
         "allow",
+        "anchor",
         "checks",
         "confidence",
         "description",
@@ -59,6 +60,7 @@ class Rule:
         self.confidence: str = d.get("confidence", "medium")
         self.multiline: bool = d.get("multiline", False)
         self.syntax: bool = d.get("syntax", False)
+        self.anchor: bool = d.get("anchor", False)
         self.examples: dict = d.get("examples", {})
         self.allow: list[str] = d.get("allow", [])
         self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
@@ -92,11 +94,13 @@ class PathRule:
     __slots__ = (
         "_exclude_rx",
         "_include_rx",
+        "_sources",
         "confidence",
         "description",
         "examples",
         "exclude",
         "id",
+        "literals",
         "origin",
         "patterns",
     )
@@ -109,12 +113,27 @@ class PathRule:
         self.examples: dict = d.get("examples", {})
         self.confidence: str = d.get("confidence", "high")
         self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
-        self._include_rx = re.compile(d["_include"]) if d.get("_include") else None
-        self._exclude_rx = re.compile(d["_exclude"]) if d.get("_exclude") else None
+        # Compiling the translated patterns costs more than a whole hook call, so each rule
+        # compiles only once a literal piece of one of its patterns occurs in a path.
+        self.literals: tuple[str, ...] = tuple(d.get("_literals", ("",)))
+        self._sources = (d.get("_include"), d.get("_exclude"))
+        self._include_rx: re.Pattern[str] | None = None
+        self._exclude_rx: re.Pattern[str] | None = None
 
     def matches(self, relpath: str) -> bool:
         """True when the POSIX path (relative to the scanned root) is this kind of file."""
-        if self._include_rx is None or not self._include_rx.match(relpath):
+        for literal in self.literals:
+            if literal in relpath:
+                return self.matches_pattern(relpath)
+        return False
+
+    def matches_pattern(self, relpath: str) -> bool:
+        """The gitignore match itself, for a path already known to contain a literal."""
+        if self._include_rx is None:
+            include, exclude = self._sources
+            self._include_rx = re.compile(include or "(?!)")
+            self._exclude_rx = re.compile(exclude) if exclude else None
+        if not self._include_rx.match(relpath):
             return False
         return not (self._exclude_rx and self._exclude_rx.match(relpath))
 
@@ -127,12 +146,43 @@ class RuleSet:
         self.rules = rules
         self.paths = paths
         self.by_id = {r.id: r for r in rules}
+        self._literals: tuple[list[str], list[list[PathRule]], frozenset[PathRule]] | None = None
 
-    def path_rule_for(self, relpath: str) -> PathRule | None:
+    def path_rule_for(self, relpath: str, prefilter=None) -> PathRule | None:
+        """The first path rule matching ``relpath``. With a prefilter built over
+        ``path_literals()`` (worth it for a whole tree), one pass finds the candidate rules."""
+        if prefilter is None:
+            for rule in self.paths:
+                if rule.matches(relpath):
+                    return rule
+            return None
+        _, owners, always = self.path_literals()
+        hits = prefilter.hits(relpath.encode("utf-8", "surrogateescape"))
+        if not hits and not always:
+            return None
+        candidates = {rule for index, _ in hits for rule in owners[index]}
         for rule in self.paths:
-            if rule.matches(relpath):
+            if (rule in candidates or rule in always) and rule.matches_pattern(relpath):
                 return rule
         return None
+
+    def path_literals(self) -> tuple[list[str], list[list[PathRule]], frozenset[PathRule]]:
+        """Every path rule literal, which rules each one admits, and the rules with a pattern
+        that has no literal at all (they are always candidates)."""
+        if self._literals is None:
+            index: dict[str, int] = {}
+            owners: list[list[PathRule]] = []
+            always = frozenset(r for r in self.paths if "" in r.literals)
+            for rule in self.paths:
+                for literal in rule.literals:
+                    if not literal:
+                        continue
+                    if literal not in index:
+                        index[literal] = len(owners)
+                        owners.append([])
+                    owners[index[literal]].append(rule)
+            self._literals = (list(index), owners, always)
+        return self._literals
 
 
 def rules_dir() -> str:
@@ -300,6 +350,13 @@ def _validate_rule(d: dict, path: str, line: int) -> dict:
     return d
 
 
+def _literal_of(pattern: str) -> str:
+    """The longest piece of a gitignore pattern without wildcards: a path that does not contain
+    it cannot match. A leading slash is dropped ("**/.aws" also matches ".aws" at the root)."""
+    pieces = [p.strip("/") for p in re.split(r"[*?\[\]\\]", pattern.lstrip("!"))]
+    return max(pieces, key=len, default="")
+
+
 def _validate_path(d: dict, path: str, line: int) -> dict:
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
@@ -323,6 +380,9 @@ def _validate_path(d: dict, path: str, line: int) -> dict:
         return "|".join(parts) or None
 
     d["_include"] = combined(d["patterns"])
+    literals = {_literal_of(p) for p in d["patterns"]}
+    # ".env" in a path already admits every path that ".env." would: keep the shortest.
+    d["_literals"] = sorted(a for a in literals if not any(b != a and b in a for b in literals))
     d["_exclude"] = combined(d.get("exclude", []))
     d["_origin"] = [path, line]
     return d

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from guard import walk
+from guard import prefilter, walk
 from guard.config import Config
 from guard.engine import Engine
 from guard.finding import Finding
@@ -52,6 +52,10 @@ class Scanner:
         self.ruleset = ruleset
         self.config = config
         self.engine = Engine(ruleset, expected_bytes, disabled=config.allow_rules)
+        self.path_prefilter = None
+        if expected_bytes > prefilter.SMALL_SCAN_BYTES:  # a tree: one pass per path pays off
+            literals = ruleset.path_literals()[0]
+            self.path_prefilter = prefilter.build(literals, expected_bytes, "paths")
 
     def scan_entry(self, entry: walk.Entry, result: ScanResult) -> None:
         """Path rules first (they need no content: a keystore is binary), then the content."""
@@ -92,7 +96,7 @@ class Scanner:
     def _path_finding(self, entry: walk.Entry, result: ScanResult) -> None:
         if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE) or entry.path.endswith("/"):
             return
-        rule = self.ruleset.path_rule_for(entry.path)
+        rule = self.ruleset.path_rule_for(entry.path, self.path_prefilter)
         if rule is None and self.config.user_sensitive(entry.abspath):
             f = Finding("user-sensitive-path", "sensitive file (listed in config)", entry.path,
                         kind="file", confidence="high")

@@ -7,7 +7,7 @@ import os
 import stat
 from collections.abc import Iterator
 
-from guard.config import Config
+from guard.config import Config, matchable
 
 # Reasons a file is not read. Each skip is counted in the summary and listed with --verbose.
 SYMLINK_OUTSIDE = "symlink pointing outside the scanned tree"
@@ -43,11 +43,21 @@ class _Ignores:
 
     def ignored(self, abspath: str, is_dir: bool) -> bool:
         for base, spec in reversed(self.specs):
-            rel = os.path.relpath(abspath, base).replace(os.sep, "/")
+            rel = matchable(_relative(abspath, base))
             result = spec.check_file(rel + "/" if is_dir else rel)
             if result.include is not None:
                 return result.include
         return False
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _relative(path: str, base: str) -> str:
+    """``path`` relative to ``base``, which contains it (cheaper than os.path.relpath)."""
+    rel = path[len(base) + 1:] if path.startswith(base + os.sep) else os.path.relpath(path, base)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
 def _read_ignore_file(path: str):
@@ -79,9 +89,12 @@ def _initial_ignores(root: str) -> _Ignores:
     exclude = _read_ignore_file(os.path.join(repo, ".git", "info", "exclude"))
     if exclude:
         ignores = _Ignores([(repo, exclude)])
-    for d in reversed(chain):
+    for d in reversed(chain[1:]):
         ignores = ignores.with_dir(d)
-    return ignores
+    if root != repo and ignores.ignored(root, is_dir=True):
+        # The user named an ignored directory: scan it, with only its own ignore files.
+        ignores = _Ignores([])
+    return ignores  # the root's own .gitignore is read by _walk_dir, like every directory's
 
 
 def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:
@@ -89,22 +102,28 @@ def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entr
     root = os.path.abspath(root)
     real_root = os.path.realpath(root)
     ignores = _initial_ignores(root) if use_gitignore else _Ignores([])
-    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore)
+    # A directory the user names is scanned even if the config excludes it (say, a corpus kept
+    # in an excluded folder of the project); excludes still apply to what lies beneath.
+    excludes = not config.excluded(root, is_dir=True)
+    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore, excludes)
 
 
 def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, config: Config,
-              use_gitignore: bool) -> Iterator[Entry]:
+              use_gitignore: bool, excludes: bool = True) -> Iterator[Entry]:
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=_name)
     except OSError as e:
         rel = os.path.relpath(directory, root).replace(os.sep, "/")
         yield Entry(directory, rel + "/", reason=f"{UNREADABLE}: {e.strerror}")
         return
+    if use_gitignore and any(e.name == ".gitignore" for e in entries):
+        ignores = ignores.with_dir(directory)
     for entry in entries:
         if entry.name == ".git":
             continue
         abspath = entry.path
-        rel = os.path.relpath(abspath, root).replace(os.sep, "/")
+        rel = _relative(abspath, root)
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False)
@@ -113,11 +132,10 @@ def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, conf
             continue
         if use_gitignore and ignores.ignored(abspath, is_dir):
             continue
-        if config.excluded(abspath, is_dir):
+        if excludes and config.excluded(abspath, is_dir):
             continue
         if is_dir:
-            sub = ignores.with_dir(abspath) if use_gitignore else ignores
-            yield from _walk_dir(abspath, root, real_root, sub, config, use_gitignore)
+            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore, excludes)
         elif is_link:
             yield _symlink_entry(abspath, rel, real_root)
         else:

@@ -47,9 +47,12 @@ def run_guard(tmp_path_factory: pytest.TempPathFactory) -> RunGuard:
     def run(*args: StrPath, cwd: StrPath, env: Mapping[str, str] | None = None,
             input: str | None = None, timeout: float = 120,
             **popen: Any) -> subprocess.CompletedProcess[str]:
+        # Bytes that are not UTF-8 (a file's raw name) come back as surrogates, as os.fsdecode
+        # gives them, rather than failing the decoding of the whole output.
         return subprocess.run([*guard_command(), *map(os.fspath, args)], cwd=cwd,
                               env=guard_env(cache, env), input=input, capture_output=True,
-                              text=True, timeout=timeout, check=False, **popen)
+                              encoding="utf-8", errors="surrogateescape", timeout=timeout,
+                              check=False, **popen)
 
     return run
 

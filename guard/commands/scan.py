@@ -72,7 +72,8 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
     apply_baseline(result, baseline_path)
     if output:
         try:
-            with open(output, "w", encoding="utf-8") as stream:
+            # a file name that is not UTF-8 is written as its own bytes, as grep and find do
+            with open(output, "w", encoding="utf-8", errors="surrogateescape") as stream:
                 render(result, pack, fmt, stream, verbose, colour=False)
         except OSError as e:
             raise GuardError(f"cannot write report: {e.strerror}", output) from None
@@ -80,5 +81,7 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
             from guard.report.text import summary_line
             sys.stderr.write(summary_line(result) + "\n")
     else:
+        if hasattr(sys.stdout, "reconfigure"):  # file names that are not UTF-8, as above
+            sys.stdout.reconfigure(errors="surrogateescape")
         render(result, pack, fmt, sys.stdout, verbose, colour)
     return 1 if result.findings else 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import binascii
 import math
+import re
 from collections.abc import Callable
 
 BASE62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -87,7 +88,41 @@ def grafana_crc32(token: bytes) -> bool:
     return crc.to_bytes(4, "little").hex().encode() == checksum
 
 
+# Words that mark a value written by a person for a test, a doc or a demo, not generated: a
+# random credential contains none of them (the odds are below one in ten thousand).
+DEMO_WORDS = re.compile(rb"(?i)test|mock|fake|dummy|sample|example|demo|invalid|pass|secret|"
+                        rb"hunter|changeit|letmein|qwerty|admin|1234|abcd|xxx|todo")
+NOT_A_CREDENTIAL = re.compile(
+    rb"^\d{4}-\d{2}-\d{2}|"  # a date or timestamp
+    rb"^(?:pbkdf2_|bcrypt|argon2|sha1\$|sha256\$|md5\$|scrypt)|"  # a password hash, not a password
+    rb"\[-?\d+\]"  # an index expression (Jobs[-1].JobId)
+)
+
+
+def is_encoded_text(value: bytes) -> bool:
+    """Base64 of readable text ("YSBzZWNyZXQ=" is "a secret"): made by a person, not a key,
+    whose decoded bytes look random."""
+    import base64
+
+    if len(value) < 12 or len(value) % 4:
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    printable = sum(32 <= b < 127 for b in decoded)
+    return printable == len(decoded) and (b" " in decoded or b"{" in decoded)
+
+
+def not_demo(value: bytes) -> bool:
+    """Not a value made up for a test, a doc or a demo, nor a date, hash, expression or
+    encoded text."""
+    return not (DEMO_WORDS.search(value) or NOT_A_CREDENTIAL.search(value)
+                or is_encoded_text(value))
+
+
 CHECKS: dict[str, Callable[[bytes], bool]] = {
+    "not-demo": not_demo,
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
     "jwt": jwt_structure,

@@ -16,9 +16,9 @@ PLACEHOLDER = re.compile(
 )
 
 # A value that points at another value instead of being one: ${VAR}, $VAR, {{ var }}, %(var)s,
-# #{var}, <%= var %>, os.environ..., process.env..., secrets.X, vault:..., env(...)
+# #{var}, <%= var %>, {var} (str.format), os.environ..., process.env..., secrets.X, vault:...
 REFERENCE = re.compile(
-    rb"^\$|\$\{|\$\(|\{\{|\}\}|%\(|#\{|<%|^%[A-Za-z_]+%$|^@|"
+    rb"^\$|\$\{|\$\(|\{\{|\}\}|%\(|#\{|<%|^%[A-Za-z_]+%$|^@|\{[A-Za-z_][\w.]*\}|"
     rb"(?i:^(?:os\.environ|os\.getenv|process\.env|env\.|environ|getenv|secrets\.|vault:|"
     rb"ssm:|arn:aws|ref\+|!ref|!secret|!vault))"
 )
@@ -26,8 +26,6 @@ REFERENCE = re.compile(
 # snake_case, SCREAMING_CASE, camelCase names and dotted paths of words: names, not values.
 IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
                         rb"^[a-z]+(?:[A-Z][a-z0-9]+)+$|^[A-Za-z][A-Za-z_.\-\[\]]*$")
-# Values that tests and docs use: not worth a finding from a rule that only knows the key name.
-TESTISH = re.compile(rb"(?i)test|mock|fake|dummy|sample|example|demo|invalid")
 UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PATHLIKE = re.compile(rb"^(?:\.{0,2}/|[A-Za-z]:\\|~/)|^[\w.\-]+/[\w.\-/]+$|^https?://[^:@/]+(?:/|$)")
 
@@ -68,8 +66,6 @@ def looks_like_generic_secret(value: bytes, min_length: int = 8) -> bool:
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False
     if IDENTIFIER.match(value) or PATHLIKE.match(value) or UUID.match(value):
-        return False
-    if TESTISH.search(value):
         return False
     if b" " in value:
         return False

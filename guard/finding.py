@@ -68,8 +68,10 @@ class Finding:
         self.kind = kind
         self.confidence = confidence
         self.secret = secret
-        self.fingerprint = fingerprint_value or fingerprint(secret if secret else
-                                                            b"file:" + path.encode())
+        if fingerprint_value is None:
+            fingerprint_value = fingerprint(
+                secret or b"file:" + path.encode("utf-8", "surrogateescape"))
+        self.fingerprint = fingerprint_value
         self.masked = mask(secret) if secret else ""
         self.commit: dict | None = None
         self.extra: dict = {}

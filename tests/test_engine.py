@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -58,7 +59,8 @@ def test_minified_line_is_searched_around_keywords() -> None:
 def test_private_key_spans_lines() -> None:
     body = "\n".join("MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun"
                      for _ in range(20))
-    text = f"x = 1\nkey = '''-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----'''\n"
+    pem = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"
+    text = f"x = 1\nkey = '''{pem}'''\n"
     [f] = scan(text, "k.py")
     assert f.rule_id == "private-key" and f.line == 2
 
@@ -108,7 +110,7 @@ def test_prefilter_backends_agree() -> None:
     assert fast.hits(data)
 
 
-def test_hyperscan_database_cache_round_trip(tmp_path) -> None:  # noqa: ANN001
+def test_hyperscan_database_cache_round_trip(tmp_path: Path) -> None:
     pytest.importorskip("hyperscan")
     cache = str(tmp_path / "kw.hsdb")
     first = prefilter.HyperscanPrefilter(["ghp_", "token"], cache)

@@ -53,7 +53,7 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
             "level": LEVEL[f.confidence],
             "message": {"text": message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": _uri_path(f.path), "uriBaseId": "%SRCROOT%"},
                 "region": region,
             }}],
             "partialFingerprints": {"guard/v1": f.fingerprint},
@@ -72,10 +72,15 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
     }
 
 
-def _file_uri(path: str) -> str:
+def _uri_path(path: str) -> str:
+    """A path as a URI reference: percent-encoded, undecodable file-name bytes included."""
     from urllib.parse import quote
 
-    return "file://" + quote(os.path.abspath(path).replace(os.sep, "/").rstrip("/") + "/")
+    return quote(path.replace(os.sep, "/").encode("utf-8", "surrogateescape"), safe="/")
+
+
+def _file_uri(path: str) -> str:
+    return "file://" + _uri_path(os.path.abspath(path).rstrip(os.sep) + "/")
 
 
 def render(result: ScanResult, stream: TextIO, ruleset: RuleSet) -> None:

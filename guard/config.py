@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import os
-import re
 
 from guard.errors import GuardError
 
@@ -104,11 +103,15 @@ def find(start: str) -> str | None:
 
 
 def _mentions_tool_guard(path: str) -> bool:
+    """A cheap look for a [tool.guard] table (no TOML parse, no regex: this runs on every call
+    of a hook, and most pyproject.toml files have no such table)."""
     try:
         with open(path, "rb") as f:
-            return re.search(rb"^\s*\[\s*tool\.guard\b", f.read(), re.M) is not None
+            text = f.read()
     except OSError:
         return False
+    return any(line.replace(b" ", b"").replace(b"\t", b"").startswith(b"[tool.guard")
+               for line in text.splitlines() if b"tool" in line)
 
 
 def load(path: str | None) -> Config:
@@ -164,6 +167,8 @@ def _validate(data: dict, schema: dict, path: str, text: str, prefix: str,
 
 def _line_of(text: str, key: str, table: str = "") -> int | None:
     """Line of ``key = …`` in ``[table]`` ("" for the top level), else anywhere in the file."""
+    import re
+
     start, end = 0, len(text)
     if table:
         name = r"\s*\.\s*".join(re.escape(part) for part in table.split("."))

@@ -6,10 +6,12 @@ from __future__ import annotations
 class GuardError(Exception):
     """A problem with the user's input: a bad config, rule file or argument."""
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
         self.path = path
         self.line = line
+        self.column = column
         where = path or ""
         if path and line:
-            where = f"{path}:{line}"
+            where = f"{path}:{line}:{column}" if column else f"{path}:{line}"
         super().__init__(f"{where}: {message}" if where else message)

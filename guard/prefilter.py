@@ -75,6 +75,9 @@ class HyperscanPrefilter:
 
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
+            from guard.ruleset import prune_cache
+
+            prune_cache(os.path.basename(path).split("-", 1)[0] + "-")
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "wb") as f:
                 f.write(hyperscan.dumpb(self._db))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
 
 from guard.errors import GuardError
@@ -20,7 +19,7 @@ RULE_KEYS = {
     "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow", "anchor",
 }
 PATH_KEYS = {"id", "description", "patterns", "exclude", "examples", "confidence"}
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 class Rule:
@@ -64,18 +63,22 @@ class Rule:
         self.examples: dict = d.get("examples", {})
         self.allow: list[str] = d.get("allow", [])
         self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
-        self._regex: re.Pattern[bytes] | None = None
-        self._allow: list[re.Pattern[bytes]] | None = None
+        self._regex = None  # compiled on first use: most rules never run in a given scan
+        self._allow = None
 
     @property
-    def regex(self) -> re.Pattern[bytes]:
+    def regex(self):
         if self._regex is None:
+            import re
+
             self._regex = re.compile(self.pattern.encode())
         return self._regex
 
     def allowed(self, value: bytes) -> bool:
         """True when one of the rule's ``allow`` patterns marks the value as a known non-secret."""
         if self._allow is None:
+            import re
+
             self._allow = [re.compile(a.encode()) for a in self.allow]
         return any(a.search(value) for a in self._allow)
 
@@ -117,8 +120,8 @@ class PathRule:
         # compiles only once a literal piece of one of its patterns occurs in a path.
         self.literals: tuple[str, ...] = tuple(d.get("_literals", ("",)))
         self._sources = (d.get("_include"), d.get("_exclude"))
-        self._include_rx: re.Pattern[str] | None = None
-        self._exclude_rx: re.Pattern[str] | None = None
+        self._include_rx = None
+        self._exclude_rx = None
 
     def matches(self, relpath: str) -> bool:
         """True when the POSIX path (relative to the scanned root) is this kind of file."""
@@ -130,6 +133,8 @@ class PathRule:
     def matches_pattern(self, relpath: str) -> bool:
         """The gitignore match itself, for a path already known to contain a literal."""
         if self._include_rx is None:
+            import re
+
             include, exclude = self._sources
             self._include_rx = re.compile(include or "(?!)")
             self._exclude_rx = re.compile(exclude) if exclude else None
@@ -234,6 +239,17 @@ def _cache_key(files: list[str]) -> tuple[str, str]:
     return f"rules-{binascii.crc32(identity.encode()):08x}.marshal", identity
 
 
+def prune_cache(prefix: str, keep: int = 8) -> None:
+    """Drop all but the newest cache files with ``prefix``: every rule edit makes a new one."""
+    try:
+        names = [n for n in os.listdir(cache_dir()) if n.startswith(prefix)]
+        paths = sorted((os.path.join(cache_dir(), n) for n in names), key=os.path.getmtime)
+        for old in paths[:-keep]:
+            os.unlink(old)
+    except OSError:
+        pass
+
+
 def _load_cached(files: list[str]) -> tuple[list, list] | None:
     name, identity = _cache_key(files)
     try:
@@ -246,8 +262,12 @@ def _load_cached(files: list[str]) -> tuple[list, list] | None:
 
 def _store_cache(files: list[str], data: tuple[list, list]) -> None:
     name, identity = _cache_key(files)
+    # Examples are for the rule tests, which parse the TOML themselves; a hook need not load them.
+    data = ([{k: v for k, v in d.items() if k != "examples"} for d in data[0]],
+            [{k: v for k, v in d.items() if k != "examples"} for d in data[1]])
     try:
         os.makedirs(cache_dir(), exist_ok=True)
+        prune_cache("rules-")
         target = os.path.join(cache_dir(), name)
         tmp = f"{target}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:
@@ -262,11 +282,14 @@ def _store_cache(files: list[str], data: tuple[list, list]) -> None:
 
 def _line_of(text: str, key: str, value: str) -> int:
     """Line where ``key = "value"`` stands in a TOML file, for error messages."""
+    import re
+
     m = re.search(rf"^\s*{re.escape(key)}\s*=\s*['\"]{re.escape(value)}['\"]", text, re.M)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
 def _parse_files(files: list[str]) -> tuple[list, list]:
+
     import tomllib
 
     rules: list[dict] = []
@@ -314,6 +337,8 @@ def _validate_examples(d: dict, path: str, line: int) -> None:
 
 
 def _validate_rule(d: dict, path: str, line: int) -> dict:
+    import re
+
     from guard.checks import CHECKS
 
     for key, kind in (("id", str), ("description", str), ("regex", str), ("keywords", list)):
@@ -353,6 +378,8 @@ def _validate_rule(d: dict, path: str, line: int) -> dict:
 def _literal_of(pattern: str) -> str:
     """The longest piece of a gitignore pattern without wildcards: a path that does not contain
     it cannot match. A leading slash is dropped ("**/.aws" also matches ".aws" at the root)."""
+    import re
+
     pieces = [p.strip("/") for p in re.split(r"[*?\[\]\\]", pattern.lstrip("!"))]
     return max(pieces, key=len, default="")
 

@@ -1,0 +1,197 @@
+"""AI assistants: one module per assistant, each exposing ``AGENT``, an :class:`Agent`.
+
+The interface is small and the same for all: the assistant's names, the manifest file it owns,
+``render(policy)`` (the policy in the assistant's own dialect), ``plan(...)`` (the file as it
+should be), ``excludes(path, text)`` (whether the manifest keeps a file away, by the assistant's
+documented semantics: used by the tests and by ``guard doctor``), ``caveats`` and where its hook
+would be configured. The agent hooks (``guard hook <agent>``) will add to the same classes how to
+read the assistant's hook event and write its verdict.
+
+Modules are imported only when asked for: a hook runs on every tool call and loads only its own.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from guard.errors import GuardError
+
+if TYPE_CHECKING:
+    from guard.policy import Line, Policy
+
+# name -> module; the order is the order of every listing and table
+REGISTRY = {
+    "claude": "claude",
+    "cursor": "cursor",
+    "copilot": "copilot",
+    "gemini": "gemini",
+    "gemini-code-assist": "gemini_code_assist",
+    "jetbrains": "jetbrains",
+    "windsurf": "windsurf",
+    "aider": "aider",
+    "continue": "continuedev",
+    "cline": "cline",
+    "roo": "roo",
+    "augment": "augment",
+    "kiro": "kiro",
+    "qwen": "qwen",
+}
+
+_HOOK_COMMAND = re.compile(r"\bguard\b[\"',\s]*(?:args[\"']?\s*:\s*\[\s*[\"']?)?hook\b")
+
+
+@dataclass
+class Plan:
+    """What ``guard protect`` would do to one manifest."""
+
+    agent: Agent
+    path: str  # absolute
+    rel: str  # as shown to the user
+    old: str | None
+    new: str
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)  # what Guard manages there after the write
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+class Agent:
+    """An assistant. Subclasses set the class attributes and implement the dialect."""
+
+    name: ClassVar[str]
+    display_name: ClassVar[str]
+    manifest: ClassVar[str | None]  # relative to the repository root; None: not a file in it
+    negation: ClassVar[bool] = True  # does the dialect re-include with "!"?
+    source: ClassVar[str]  # where the format is documented
+    caveats: ClassVar[tuple[str, ...]] = ()
+    hook_files: ClassVar[tuple[str, ...]] = ()  # where a `guard hook` entry would be configured
+
+    def render(self, policy: Policy) -> list[str]:
+        """The managed content in this assistant's dialect."""
+        raise NotImplementedError
+
+    def plan(self, root: str, policy: Policy, previous: list[str]) -> Plan:
+        """The manifest as it should be. ``previous`` is what Guard wrote there last time
+        (from .guard/state.json), for formats that cannot mark Guard's part."""
+        raise NotImplementedError
+
+    def excludes(self, path: str, manifest_text: str) -> bool:
+        """Whether a manifest with this text keeps ``path`` (relative to the root) away from the
+        assistant, by the assistant's documented matching rules."""
+        raise NotImplementedError
+
+    def snippet(self, policy: Policy) -> str:
+        """What ``guard protect --print NAME`` shows: the managed content as text."""
+        return "\n".join(self.render(policy)) + "\n"
+
+    def hook_status(self, root: str) -> str:
+        """"installed", "not installed", or "none" for an assistant without hooks. A hook is
+        recognised by a `guard hook` command in one of the assistant's hook config files."""
+        if not self.hook_files:
+            return "none"
+        for pattern in self.hook_files:
+            for path in sorted(glob.glob(os.path.join(root, os.path.expanduser(pattern)))):
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        if _HOOK_COMMAND.search(f.read()):
+                            return "installed"
+                except OSError:
+                    continue
+        return "not installed"
+
+
+class IgnoreFileAgent(Agent):
+    """An assistant that reads a gitignore-style file. Guard's lines live in a marked block."""
+
+    comment: ClassVar[str] = "#"
+    header: ClassVar[str] = ""
+
+    def render(self, policy: Policy) -> list[str]:
+        out = [f"{self.comment} {self.header}"] if self.header else []
+        section = None
+        for line in policy.lines(negation=self.negation):
+            title = _title(line)
+            if title != section:
+                out.append(f"{self.comment} {title}")
+                section = title
+            out.append(line.pattern)
+        return out
+
+    def plan(self, root: str, policy: Policy, previous: list[str]) -> Plan:
+        from guard import manifest
+
+        assert self.manifest is not None
+        path = os.path.join(root, self.manifest)
+        old = manifest.read(path)
+        wanted = self.render(policy)
+        current = manifest.block_content(old, self.comment, path) if old is not None else None
+        new = manifest.replace_block(old, wanted, self.comment, path)
+        have = set(current or ())
+        plan = Plan(self, path, self.manifest, old, new, entries=wanted)
+        plan.missing = [ln for ln in wanted if ln not in have and not self._is_comment(ln)]
+        plan.stale = [ln for ln in current or () if ln not in set(wanted)
+                      and not self._is_comment(ln)]
+        return plan
+
+    def _is_comment(self, line: str) -> bool:
+        return line.startswith(self.comment)
+
+    def patterns(self, manifest_text: str) -> list[str]:
+        """The pattern lines the assistant reads from the file (all of it, not only the block)."""
+        lines = [ln.rstrip("\r") for ln in manifest_text.splitlines()]
+        if not self.negation:  # "!" is not an exception in this dialect: never re-includes
+            lines = [ln for ln in lines if not ln.startswith("!")]
+        return lines
+
+    def excludes(self, path: str, manifest_text: str) -> bool:
+        from guard.policy import compile_lines
+
+        return compile_lines(self.patterns(manifest_text)).match_file(path)
+
+
+def _title(line: Line) -> str:
+    from guard.policy import SECTIONS
+
+    if line.section == "listed":
+        return f"{line.origin}: {SECTIONS['listed']}"
+    return SECTIONS[line.section]
+
+
+def names() -> list[str]:
+    return list(REGISTRY)
+
+
+def get(name: str) -> Agent:
+    import importlib
+
+    try:
+        module = REGISTRY[name]
+    except KeyError:
+        raise GuardError(f"unknown assistant {name!r} (known: {', '.join(REGISTRY)})") from None
+    return importlib.import_module(f"guard.agents.{module}").AGENT
+
+
+def resolve(requested: list[str] | None, configured: list[str],
+            config_path: str | None = None) -> list[Agent]:
+    """The assistants to act on: those requested on the command line, else the config's
+    ``agents``, else every assistant that has a manifest file in the repository."""
+    if requested:
+        return [get(n) for n in _unique(requested)]
+    if configured:
+        unknown = [n for n in configured if n not in REGISTRY]
+        if unknown:
+            raise GuardError(f"agents: unknown assistant {unknown[0]!r} "
+                             f"(known: {', '.join(REGISTRY)})", config_path)
+        return [get(n) for n in _unique(configured)]
+    return [a for a in (get(n) for n in REGISTRY) if a.manifest is not None]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,134 @@
+"""Claude Code: ``permissions.deny`` in ``.claude/settings.json`` (code.claude.com/docs/en/permissions).
+
+Dialect. ``Read(spec)`` and ``Edit(spec)`` take gitignore patterns with four anchors: ``//p`` from
+the filesystem root, ``~/p`` from the home directory, ``/p`` from the settings file's project root,
+``p`` or ``./p`` from the current directory (a bare name matches at any depth below it). Guard
+anchors every rule at the project root (``/**/.env``, ``/config/credentials.json``) so that a
+session started in a subdirectory is covered the same. Deny rules have no exceptions: templates
+stay readable because patterns that would hide one are replaced by the tree's files (see
+guard.policy).
+
+Why both tools: a Read deny also hides files from Grep, Glob and @-mentions and blocks the Edit
+tool on them, but not Write or NotebookEdit; an Edit deny covers every built-in editing tool.
+``Glob(...)``/``Write(...)`` path rules are ignored by Claude Code (with a startup warning).
+
+JSON has no comments, so Guard cannot mark its entries in the file, and Claude Code's settings
+schema has no place for a Guard key. Guard adds the entries it wants and remembers which ones it
+added in ``.guard/state.json``; on the next run it removes only those of them the policy no
+longer wants. Entries the user wrote are never removed, even if Guard would write the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING
+
+from guard.agents import Agent, Plan
+from guard.errors import GuardError
+
+if TYPE_CHECKING:
+    from guard.policy import Policy
+
+TOOLS = ("Read", "Edit")
+
+
+def rule_path(pattern: str) -> str | None:
+    """A root-relative gitignore pattern as a Claude Code path anchored at the project root;
+    None for a ``!`` exception (deny rules have none)."""
+    if pattern.startswith("!"):
+        return None
+    directory = pattern.endswith("/")
+    body = pattern.rstrip("/")
+    if body.startswith("/"):
+        spec = body
+    elif "/" in body:  # gitignore anchors a pattern with an inner slash at the root
+        spec = "/" + body
+    else:
+        spec = "/**/" + body
+    return spec + "/**" if directory else spec
+
+
+class Claude(Agent):
+    name = "claude"
+    display_name = "Claude Code"
+    manifest = ".claude/settings.json"
+    negation = False
+    source = "code.claude.com/docs/en/permissions"
+    caveats = (
+        "Read/Edit deny rules cover Claude's file tools, Grep, Glob, @-mentions and the shell "
+        "readers Claude recognises (cat, head, tail, sed), not arbitrary programs such as "
+        "`python -c open(...)`; enable the sandbox or a hook for those",
+        "no exceptions in deny rules: a new file of a listed kind is covered only after "
+        "`guard protect` runs again",
+    )
+    hook_files = (".claude/settings.json", ".claude/settings.local.json", "~/.claude/settings.json")
+
+    def render(self, policy: Policy) -> list[str]:
+        specs = dict.fromkeys(s for s in (rule_path(line.pattern)
+                                          for line in policy.lines(negation=False)) if s)
+        return [f"{tool}({spec})" for spec in specs for tool in TOOLS]
+
+    def snippet(self, policy: Policy) -> str:
+        return json.dumps({"permissions": {"deny": self.render(policy)}}, indent=2) + "\n"
+
+    def plan(self, root: str, policy: Policy, previous: list[str]) -> Plan:
+        from guard import manifest
+
+        path = os.path.join(root, ".claude", "settings.json")
+        old = manifest.read(path)
+        data = manifest.load_json(old, path) if old and old.strip() else {}
+        deny = _deny_list(data, path)
+        wanted = self.render(policy)
+        wanted_set, previous_set = set(wanted), set(previous)
+        stale = [d for d in deny if d in previous_set and d not in wanted_set]
+        kept = [d for d in deny if d not in stale]
+        missing = [w for w in wanted if w not in kept]
+        plan = Plan(self, path, self.manifest or "", old, old or "", missing=missing, stale=stale)
+        # Guard's own entries: what it adds now, and what it added before and still wants
+        plan.entries = [w for w in wanted if w not in deny or w in previous_set]
+        if stale or missing or old is None or not old.strip():
+            data.setdefault("permissions", {})["deny"] = kept + missing
+            plan.new = manifest.dump_json(data, old)
+        return plan
+
+    def excludes(self, path: str, manifest_text: str) -> bool:
+        """Whether a Read deny rule of this settings text matches ``path``, taking the current
+        directory to be the project root (where Claude Code is normally started)."""
+        from guard.policy import compile_lines
+
+        try:
+            deny = json.loads(manifest_text).get("permissions", {}).get("deny", [])
+        except (ValueError, AttributeError):
+            return False
+        lines = [_gitignore_line(d[len("Read("):-1]) for d in deny
+                 if isinstance(d, str) and d.startswith("Read(") and d.endswith(")")]
+        return compile_lines([ln for ln in lines if ln]).match_file(path)
+
+
+def _gitignore_line(spec: str) -> str | None:
+    """A Read() path as a gitignore line relative to the project root (current directory)."""
+    if spec.startswith("//") or spec.startswith("~/"):
+        return None  # outside the project: the tests and doctor only ask about project files
+    if spec.startswith("/"):
+        return spec
+    spec = spec.removeprefix("./")
+    head, _, rest = spec.partition("/")
+    if rest == "**" and head:  # deny rules: a one-segment directory matches at any depth
+        return f"**/{head}/**"
+    return spec
+
+
+def _deny_list(data: dict, path: str) -> list:
+    permissions = data.get("permissions", {})
+    if not isinstance(permissions, dict):
+        raise GuardError("\"permissions\" is not a JSON object; Guard left the file untouched",
+                         path)
+    deny = permissions.get("deny", [])
+    if not isinstance(deny, list):
+        raise GuardError("\"permissions.deny\" is not a JSON list; Guard left the file untouched",
+                         path)
+    return deny
+
+
+AGENT = Claude()

@@ -1,0 +1,119 @@
+"""GitHub Copilot: content exclusion lives in the repository's settings on GitHub, not in a file
+(docs.github.com/en/copilot/how-tos/configure-content-exclusion/exclude-content-from-copilot), so
+Guard prints the snippet to paste (``guard protect --print copilot``) and writes nothing.
+
+Dialect: a YAML list of paths; fnmatch notation (Ruby's File.fnmatch), case-insensitive; a leading
+``/`` anchors at the repository root, a pattern without one matches anywhere ("secrets.json":
+files of that name anywhere); ``/scripts/**`` is everything below. No exceptions, so templates
+stay readable by listing files instead of a pattern that would hide one (see guard.policy).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from guard.agents import Agent
+
+if TYPE_CHECKING:
+    from guard.policy import Policy
+
+HEADER = ("# GitHub Copilot content exclusion, from `guard protect --print copilot`.\n"
+          "# Paste into Settings > Copilot > Content exclusion > "
+          "\"Paths to exclude in this repository\".\n")
+
+
+def exclusion_path(pattern: str) -> str | None:
+    """A root-relative gitignore pattern as a Copilot path; None for a ``!`` exception."""
+    if pattern.startswith("!"):
+        return None
+    directory = pattern.endswith("/")
+    body = pattern.rstrip("/")
+    if "/" in body and not body.startswith("/"):
+        body = "/" + body  # gitignore anchors a pattern with an inner slash at the root
+    return body + "/**" if directory else body
+
+
+class Copilot(Agent):
+    name = "copilot"
+    display_name = "GitHub Copilot"
+    manifest = None
+    negation = False
+    source = "docs.github.com/en/copilot/how-tos/configure-content-exclusion"
+    caveats = (
+        "set in the repository's settings on GitHub (Business/Enterprise plans), which Guard "
+        "cannot read: `guard protect --print copilot` prints what to paste; takes up to 30 "
+        "minutes to reach the IDEs",
+        "Copilot CLI, the cloud agent and Agent mode in the IDE do not apply content exclusion",
+    )
+    hook_files = (".github/hooks/*.json", "~/.copilot/hooks/*.json")
+
+    def render(self, policy: Policy) -> list[str]:
+        paths = dict.fromkeys(p for p in (exclusion_path(line.pattern)
+                                          for line in policy.lines(negation=False)) if p)
+        return [f"- {json.dumps(p)}" for p in paths]
+
+    def snippet(self, policy: Policy) -> str:
+        return HEADER + "\n".join(self.render(policy)) + "\n"
+
+    def excludes(self, path: str, manifest_text: str) -> bool:
+        for line in manifest_text.splitlines():
+            pattern = _yaml_item(line)
+            if pattern and _matches(pattern, path):
+                return True
+        return False
+
+
+def _yaml_item(line: str) -> str | None:
+    line = line.strip()
+    if not line.startswith("- "):
+        return None
+    value = line[2:].strip()
+    if value.startswith('"'):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value.strip("'")
+
+
+def _matches(pattern: str, path: str) -> bool:
+    if pattern.startswith("/"):
+        return re.fullmatch(_regex(pattern), "/" + path, re.I | re.S) is not None
+    return re.fullmatch("(?:.*/)?" + _regex(pattern), path, re.I | re.S) is not None
+
+
+def _regex(pattern: str) -> str:
+    """fnmatch with path semantics: ``*`` and ``?`` stay within a directory, ``**/`` spans any
+    number of them, a trailing ``/**`` everything below, ``\\`` escapes."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "\\" and i + 1 < n:
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
+            close = pattern.index("]", i + 2)
+            body = pattern[i + 1:close]
+            body = "^" + body[1:] if body.startswith("!") else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return "".join(out)
+
+
+AGENT = Copilot()

@@ -88,6 +88,26 @@ def grafana_crc32(token: bytes) -> bool:
     return crc.to_bytes(4, "little").hex().encode() == checksum
 
 
+BECH32 = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def bech32_checksum(token: bytes) -> bool:
+    """A Bech32 string (BIP 173) whose 6-character checksum matches, in either case. age secret
+    keys are Bech32 with the prefix AGE-SECRET-KEY- (age-encryption.org/v1, without BIP 173's
+    90-character limit)."""
+    hrp, sep, data = token.lower().rpartition(b"1")
+    if not sep or not hrp or len(data) < 6 or any(c not in BECH32 for c in data):
+        return False
+    chk = 1
+    for v in [c >> 5 for c in hrp] + [0] + [c & 31 for c in hrp] + [BECH32.index(c) for c in data]:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i, gen in enumerate((0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)):
+            if top >> i & 1:
+                chk ^= gen
+    return chk == 1
+
+
 # Words that mark a value written by a person for a test, a doc or a demo, not generated: a
 # random credential contains none of them (the odds are below one in ten thousand).
 DEMO_WORDS = re.compile(rb"(?i)test|mock|fake|dummy|sample|example|demo|invalid|pass|secret|"
@@ -128,4 +148,5 @@ CHECKS: dict[str, Callable[[bytes], bool]] = {
     "jwt": jwt_structure,
     "mixed-alnum": not_all_same_class,
     "grafana-crc32": grafana_crc32,
+    "bech32": bech32_checksum,
 }

@@ -2,7 +2,9 @@
 
 ``guard scan FILE…`` with nothing but file names is what pre-commit and editors run on every
 commit and save, so it skips importing click (which alone costs more than Python's start-up):
-it calls the same command function the click command calls, with the same defaults.
+it calls the same command function the click command calls, with the same defaults. So does
+``guard view PATH``, which agents run in place of reading a sensitive file, and ``guard scan
+--staged``, which the git pre-commit hook runs.
 """
 
 from __future__ import annotations
@@ -21,15 +23,44 @@ def _fast_scan_args(argv: list[str]) -> list[str] | None:
     return files
 
 
+def _fast_view_arg(argv: list[str]) -> str | None:
+    """The path when argv is exactly `view PATH` (no option; a path like `-x` goes to click)."""
+    if len(argv) != 2 or argv[0] != "view" or argv[1].startswith("-"):
+        return None
+    return argv[1]
+
+
+def _fast_staged() -> int:
+    """`guard scan --staged`, exactly what the git hook of `guard install --git` runs on every
+    commit: the same command function as through click, without importing click."""
+    from guard.commands import scan
+    from guard.errors import GuardError
+    from guard.gitscan import GitSource
+
+    try:
+        return scan.run([], source=GitSource("staged"))
+    except GuardError as e:
+        sys.stderr.write(f"guard: error: {e}\n")
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args == ["scan", "--staged"]:
+        return _fast_staged()
     files = _fast_scan_args(args)
-    if files is not None:
-        from guard.commands import scan
+    view_path = _fast_view_arg(args)
+    if files is not None or view_path is not None:
         from guard.errors import GuardError
 
         try:
-            return scan.run(files)
+            if view_path is not None:
+                from guard.commands import view
+
+                return view.run(view_path)
+            from guard.commands import scan
+
+            return scan.run(files or [])
         except GuardError as e:
             sys.stderr.write(f"guard: error: {e}\n")
             return 2

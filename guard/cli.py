@@ -28,6 +28,8 @@ def cli() -> None:
     guard scan            scan the current tree; exit 1 if anything is found
     guard scan --format sarif --output guard.sarif   for GitHub code scanning
     guard baseline        accept today's findings; then `guard scan --baseline …`
+    guard protect         write every AI assistant's ignore file / deny rules
+    guard doctor          which sensitive files each assistant can still read
     """
 
 
@@ -54,10 +56,25 @@ _gitignore_option = click.option("--no-gitignore", "gitignore", is_flag=True, de
               help="Worker processes for big trees (default: one per CPU).")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped files and why.")
 @click.option("--no-color", "no_colour", is_flag=True, help="Plain text even on a terminal.")
+@click.option("--staged", is_flag=True,
+              help="Scan what the next commit will hold (the index), not the working tree.")
+@click.option("--history", is_flag=True,
+              help="Scan the lines each commit added; a secret is reported once, with the "
+                   "commit that introduced it.")
+@click.option("--since", metavar="REV", help="With --history: only commits after REV.")
+@click.option("--branch", metavar="NAME",
+              help="With --history: the history of NAME (default: HEAD).")
+@click.option("--all", "all_refs", is_flag=True,
+              help="With --history: every branch, tag and remote-tracking ref.")
+@click.option("--pre-push", is_flag=True,
+              help="Scan the commits being pushed, from the refs git gives a pre-push hook on "
+                   "stdin (PATHS are then git's REMOTE and URL).")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: str | None,
          config_path: str | None, gitignore: bool, jobs: int, verbose: bool,
-         no_colour: bool) -> None:
-    """Find secrets and sensitive files in PATHS (default: the current directory).
+         no_colour: bool, staged: bool, history: bool, since: str | None, branch: str | None,
+         all_refs: bool, pre_push: bool) -> None:
+    """Find secrets and sensitive files in PATHS (default: the current directory), or in git:
+    the staged index, the history, or the commits of a push.
 
     Directories are walked honouring .gitignore and the config's excludes; files named
     explicitly are always read. Binary files, files over max-file-size, unreadable files and
@@ -67,12 +84,16 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: st
     Exit status: 0 nothing new, 1 findings, 2 usage or configuration error.
     Silence one line with a `pragma: allowlist secret` or `guard: allow` comment.
     """
+    from guard import gitscan
     from guard.commands import scan as command
 
+    source = gitscan.source_from_options(list(paths), staged=staged, history=history,
+                                         since=since, branch=branch, all_refs=all_refs,
+                                         pre_push=pre_push)
     raise SystemExit(command.run(list(paths), fmt=fmt, output=output,
                                  baseline_path=baseline_path, config_path=config_path,
                                  gitignore=gitignore, jobs=jobs, verbose=verbose,
-                                 colour=False if no_colour else None))
+                                 colour=False if no_colour else None, source=source))
 
 
 @cli.command()
@@ -90,3 +111,106 @@ def baseline(paths: tuple[str, ...], output: str, config_path: str | None,
 
     raise SystemExit(command.run(list(paths), output=output, config_path=config_path,
                                  gitignore=gitignore))
+
+
+def _agent_list(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str]:
+    return [a.strip() for a in value.split(",") if a.strip()] if value else []
+
+
+_agents_option = click.option("--agents", callback=_agent_list, metavar="A,B",
+                              help="Only these assistants (default: `agents` in the config, "
+                                   "else all of them).")
+_root_option = click.option("--root", type=click.Path(exists=True, file_okay=False),
+                            help="Repository root (default: the repository holding the current "
+                                 "directory).")
+
+
+@cli.command()
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 and list the manifests that are missing or stale.")
+@click.option("--dry-run", is_flag=True, help="Show the diff of what would change; write nothing.")
+@click.option("--print", "print_agent", metavar="AGENT",
+              help="Print AGENT's managed content and exit (`--print copilot`: the paths to "
+                   "paste into GitHub's content exclusion settings).")
+@_agents_option
+@_root_option
+@_config_option
+@_gitignore_option
+def protect(check: bool, dry_run: bool, print_agent: str | None, agents: list[str],
+            root: str | None, config_path: str | None, gitignore: bool) -> None:
+    """Write every AI assistant's ignore file or deny rules from one policy: Guard's sensitive
+    path rules, files in which a scan finds secrets, and `sensitive` in the config.
+
+    Guard's lines live in a marked block (JSON: entries Guard added, remembered in
+    .guard/state.json); everything else in the file is left as it is.
+
+    \b
+    Exit status: 0 done or up to date, 1 --check found a manifest to update, 2 error.
+    """
+    from guard.commands import protect as command
+
+    raise SystemExit(command.run(root=root, agents=agents or None, check=check, dry_run=dry_run,
+                                 print_agent=print_agent, config_path=config_path,
+                                 gitignore=gitignore))
+
+
+@cli.command()
+@_agents_option
+@_root_option
+@_config_option
+@_gitignore_option
+def doctor(agents: list[str], root: str | None, config_path: str | None,
+           gitignore: bool) -> None:
+    """Show which sensitive files each assistant can read: protected by its manifest, by a
+    Guard hook, or not at all, with each mechanism's limits."""
+    from guard.commands import doctor as command
+
+    raise SystemExit(command.run(root=root, agents=agents or None, config_path=config_path,
+                                 gitignore=gitignore))
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@_config_option
+def view(path: str, config_path: str | None) -> None:
+    """Print PATH with every secret value replaced by a typed placeholder
+    (<redacted:RULE len=N fp=XXXXXXXX>), keeping keys, comments, structure and line numbers.
+    In dotenv files and other sensitive files every value is redacted except plain ones
+    (booleans, small numbers, empty).
+
+    \b
+    Exit status: 0 the view was printed, 2 no view (missing, directory, binary, too large).
+    """
+    from guard.commands import view as command
+
+    raise SystemExit(command.run(path, config_path=config_path))
+
+
+_git_hooks_option = click.option("--git", "git_hooks", is_flag=True,
+                                 help="Plain git hooks: pre-commit runs `guard scan --staged`, "
+                                      "pre-push runs `guard scan --pre-push`.")
+
+
+@cli.command()
+@click.argument("agents", nargs=-1, metavar="[AGENT]...")
+@_git_hooks_option
+def install(agents: tuple[str, ...], git_hooks: bool) -> None:
+    """Install hooks that run Guard: with --git, in this repository's hook directory
+    (core.hooksPath when set). A hook already there is kept and runs first, as
+    <hook>.guard-chained. Agent hooks (AGENT...) are not supported yet.
+
+    With the pre-commit framework, use the guard-scan hook of .pre-commit-hooks.yaml instead.
+    """
+    from guard.commands import install as command
+
+    raise SystemExit(command.run(git=git_hooks, agents=list(agents)))
+
+
+@cli.command()
+@click.argument("agents", nargs=-1, metavar="[AGENT]...")
+@_git_hooks_option
+def uninstall(agents: tuple[str, ...], git_hooks: bool) -> None:
+    """Remove the hooks `guard install` wrote and put back the ones they chained to."""
+    from guard.commands import install as command
+
+    raise SystemExit(command.run(git=git_hooks, agents=list(agents), uninstall=True))

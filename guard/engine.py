@@ -29,17 +29,21 @@ class Engine:
         self.ruleset = ruleset
         self.rules = [r for r in ruleset.rules if r.id not in disabled]
         keywords: list[str] = []
-        self.keyword_rules: list[list[Rule]] = []
+        # Per keyword: its length, the anchored rules it starts and the rules searched in its line.
         self.keyword_len: list[int] = []
+        self.keyword_anchored: list[list[Rule]] = []
+        self.keyword_windowed: list[list[Rule]] = []
         index: dict[str, int] = {}
         for rule in self.rules:
             for kw in rule.keywords:
                 if kw not in index:
                     index[kw] = len(keywords)
                     keywords.append(kw)
-                    self.keyword_rules.append([])
                     self.keyword_len.append(len(kw.encode()))
-                self.keyword_rules[index[kw]].append(rule)
+                    self.keyword_anchored.append([])
+                    self.keyword_windowed.append([])
+                group = self.keyword_anchored if rule.anchor else self.keyword_windowed
+                group[index[kw]].append(rule)
         self.prefilter = prefilter.build(keywords, expected_bytes, "keywords")
 
     def scan(self, data: bytes, path: str) -> list[Finding]:
@@ -47,37 +51,46 @@ class Engine:
         hits = self.prefilter.hits(data)
         if not hits:
             return []
+        found: list[tuple[int, int, Rule, bytes]] = []
+        seen: set[tuple[str, int]] = set()
         windows: dict[Rule, set[tuple[int, int]]] = {}
-        anchored: list[tuple[Rule, int, int]] = []
         size = len(data)
         start = stop = -1
+        # This loop runs once per keyword occurrence (hundreds of thousands in a big tree), so it
+        # is written for speed: hits arrive in order of position (both prefilters promise it), so
+        # each line's end is found once.
         for kw_index, end in hits:
-            if not start <= end <= stop:  # hits come grouped by line: find each line once
-                start = data.rfind(b"\n", 0, end) + 1
+            if end > stop:
                 stop = data.find(b"\n", end)
                 if stop == -1:
                     stop = size
-            for rule in self.keyword_rules[kw_index]:
+                start = -1  # the line's start is looked up only if a windowed rule needs it
+            for rule in self.keyword_anchored[kw_index]:
+                pos = end - self.keyword_len[kw_index]
+                # An anchored match starts at its keyword, so it never needs more than a window
+                # after it, however long the line (minified code).
+                limit = min(size, pos + MULTILINE_WINDOW) if rule.multiline else \
+                    min(stop, end + LONG_LINE_WINDOW)
+                m = (rule._regex or rule.regex).match(data, pos, limit)
+                if m is not None:
+                    self._consider(rule, m, data, path, seen, found)
+            windowed = self.keyword_windowed[kw_index]
+            if not windowed:
+                continue
+            if start < 0 or end < start:
+                start = data.rfind(b"\n", 0, end) + 1
+            for rule in windowed:
                 if rule.multiline:
                     span = (start, min(size, start + MULTILINE_WINDOW))
                 elif stop - start > LONG_LINE:
                     span = (max(start, end - LONG_LINE_WINDOW), min(stop, end + LONG_LINE_WINDOW))
                 else:
                     span = (start, stop)
-                if rule.anchor:  # the match starts at the keyword: try there only
-                    anchored.append((rule, end - self.keyword_len[kw_index], span[1]))
-                    continue
                 spans = windows.get(rule)
                 if spans is None:
                     windows[rule] = {span}
                 else:
                     spans.add(span)
-        found: list[tuple[int, int, Rule, bytes]] = []
-        seen: set[tuple[str, int]] = set()
-        for rule, pos, limit in anchored:
-            m = rule.regex.match(data, pos, limit)
-            if m is not None:
-                self._consider(rule, m, data, path, seen, found)
         for rule, spans in windows.items():
             regex = rule.regex
             for wstart, wend in spans:

@@ -13,6 +13,7 @@ reads to the engine.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import subprocess
@@ -66,6 +67,9 @@ def git_message(stderr: bytes) -> str:
 
 def toplevel(cwd: str = ".") -> str:
     """The working tree root that contains ``cwd`` (plumbing only: the commit hot path)."""
+    if (os.path.exists(os.path.join(cwd, ".git")) and "GIT_DIR" not in os.environ
+            and "GIT_WORK_TREE" not in os.environ):
+        return os.path.abspath(cwd)  # where hooks run: no git process needed to know it
     try:
         proc = subprocess.run(command("rev-parse", "--show-toplevel"), cwd=cwd,
                               capture_output=True, check=False)
@@ -133,21 +137,10 @@ def staged_changes(root: str) -> list[IndexEntry]:
     return entries
 
 
-def object_sizes(root: str, oids: list[str]) -> dict[str, int]:
-    """Size of each blob (``-1`` when missing), without reading any content."""
-    if not oids:
-        return {}
-    out = run(["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], root,
-              stdin="".join(f"{o}\n" for o in oids).encode())
-    sizes: dict[str, int] = {}
-    for line in out.decode().splitlines():
-        parts = line.split()
-        sizes[parts[0]] = int(parts[2]) if len(parts) == 3 and parts[1] == "blob" else -1
-    return sizes
-
-
-def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
-    """(oid, content) for each blob, from one ``git cat-file --batch`` process."""
+def read_blobs(root: str, oids: list[str], limit: int) -> Iterator[tuple[str, bytes | None,
+                                                                          int]]:
+    """(oid, content, size) for each object, from one ``git cat-file --batch`` process. Content
+    over ``limit`` bytes is read past, not kept (None); a missing object has size -1."""
     if not oids:
         return
     proc = subprocess.Popen(command("cat-file", "--batch"), cwd=root, stdin=subprocess.PIPE,
@@ -158,17 +151,28 @@ def read_blobs(root: str, oids: list[str]) -> Iterator[tuple[str, bytes]]:
             chunk = oids[start:start + CAT_FILE_CHUNK]
             proc.stdin.write("".join(f"{o}\n" for o in chunk).encode())
             proc.stdin.flush()
-            for _ in chunk:
+            for oid in chunk:
                 header = proc.stdout.readline().split()
                 if len(header) != 3:  # "<oid> missing": nothing follows
+                    yield oid, None, -1
                     continue
-                data = proc.stdout.read(int(header[2]))
+                size = int(header[2])
+                data = proc.stdout.read(size) if size <= limit else _read_past(proc.stdout, size)
                 proc.stdout.read(1)  # the newline after the content
-                yield header[0].decode(), data
+                yield oid, data, size
     finally:
         proc.stdin.close()
         proc.stdout.close()
         proc.wait()
+
+
+def _read_past(stream, size: int) -> None:
+    """Consume ``size`` bytes of a pipe in bounded pieces (a staged video is not kept in RAM)."""
+    while size > 0:
+        got = len(stream.read(min(READ_CHUNK, size)))
+        if not got:
+            return
+        size -= got
 
 
 # --- history -------------------------------------------------------------------------------------
@@ -182,6 +186,7 @@ LOG_OPTIONS = (
 )
 _BOUNDARY = re.compile(rb"\n(?=\x00|diff --(?:git|cc) )")
 _NEW_START = re.compile(rb" \+(\d+)(?:,\d+)? @@")
+_HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
 class Commit:
@@ -277,15 +282,87 @@ def unquote(data: bytes) -> tuple[bytes, int]:
     return bytes(out), n
 
 
-def added_lines(body: bytes) -> tuple[bytes, list[int]]:
-    """The lines a patch adds, joined as one buffer, and the new-file line number of each.
+class LineMap:
+    """Line ``i`` (0-based) of an added-lines buffer → its line in the new file. Kept as runs,
+    one per hunk (a new file is one run), not as a number per line."""
+
+    __slots__ = ("_buffer", "_file", "count")
+
+    def __init__(self) -> None:
+        self._buffer: list[int] = []  # first buffer line of each run
+        self._file: list[int] = []  # its line in the file
+        self.count = 0
+
+    def add(self, file_line: int, length: int = 1) -> None:
+        if length <= 0:
+            return
+        if not (self._file and self._file[-1] + self.count - self._buffer[-1] == file_line):
+            self._buffer.append(self.count)
+            self._file.append(file_line)
+        self.count += length
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, i: int) -> int:
+        if not 0 <= i < self.count:
+            raise IndexError(i)
+        run = bisect.bisect_right(self._buffer, i) - 1
+        return self._file[run] + i - self._buffer[run]
+
+
+def added_lines(body: bytes) -> tuple[bytes, LineMap]:
+    """The lines a patch adds, joined as one buffer, and where each is in the new file.
 
     Plain hunks (``@@ -a,b +c,d @@``) and dense combined ones of merges (``@@@ … @@@``): in the
     latter only lines new to every parent (``++``) count; a line taken from one parent was added
     by a commit on that parent's side.
     """
+    if not body.startswith(b"@@@"):
+        plain = _added_lines_plain(body)
+        if plain is not None:
+            return plain
+    return _added_lines_walk(body)
+
+
+_NO_NEWLINE = b"\n\\ No newline at end of file"
+
+
+def _added_lines_plain(body: bytes) -> tuple[bytes, LineMap] | None:
+    """added_lines for plain -U0 hunks with bytes operations only (no loop over lines): each
+    hunk is removed lines then added ones, the added block being new-file lines c .. c+d-1.
+    None when the patch does not have that shape."""
+    parts: list[bytes] = []
+    numbers = LineMap()
+    end = len(body)
+    start = 0
+    while start < end:
+        nxt = body.find(b"\n@@ ", start)
+        stop = end if nxt == -1 else nxt + 1  # this hunk: body[start:stop]
+        m = _HUNK.match(body, start)
+        if m is None:
+            return None
+        count = 1 if m.group(2) is None else int(m.group(2))
+        if count:
+            first = body.find(b"\n+", start, stop)
+            if first == -1:
+                return None
+            block = body[first:stop].rstrip(b"\n")
+            if block.endswith(_NO_NEWLINE):
+                block = block[:-len(_NO_NEWLINE)]
+            text = block.replace(b"\n+", b"\n")
+            if text.count(b"\n") != count:  # a context line, or something else unexpected
+                return None
+            parts.append(text)
+            numbers.add(int(m.group(1)), count)
+        start = stop
+    return b"".join(parts)[1:] + b"\n" if parts else b"", numbers
+
+
+def _added_lines_walk(body: bytes) -> tuple[bytes, LineMap]:
+    """added_lines one line at a time: merges, and hunks with context lines."""
     out: list[bytes] = []
-    numbers: list[int] = []
+    numbers = LineMap()
     columns = 1
     line_no = 0
     all_added = b"+"
@@ -301,7 +378,7 @@ def added_lines(body: bytes) -> tuple[bytes, list[int]]:
         prefix = line[:columns]
         if prefix == all_added:
             out.append(line[columns:])
-            numbers.append(line_no)
+            numbers.add(line_no)
             line_no += 1
         elif b"-" not in prefix and prefix[:1] in (b" ", b"+"):
             line_no += 1  # context (with inter-hunk context) or a line from one parent

@@ -3,6 +3,7 @@ list, atomic writes. Everything outside what Guard manages is kept byte for byte
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -178,10 +179,8 @@ def write_atomic(path: str, text: str) -> None:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _umask() -> int:

@@ -20,6 +20,7 @@ template stays readable, at the price that a new file of that kind is covered on
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -62,6 +63,7 @@ class Policy:
     secrets: dict[str, list[str]] = field(default_factory=dict)  # path -> secret rule ids
     templates: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _lines: dict[bool, list[Line]] = field(default_factory=dict, repr=False)
 
     def files(self) -> list[str]:
         """Every file of the tree that the policy protects, sorted."""
@@ -74,10 +76,16 @@ class Policy:
 
     def lines(self, negation: bool = True) -> list[Line]:
         """The policy as gitignore lines, for a dialect with or without ``!``."""
+        if negation not in self._lines:
+            self._lines[negation] = self._make_lines(negation)
+        return list(self._lines[negation])
+
+    def _make_lines(self, negation: bool) -> list[Line]:
         out = _rule_lines(self) if negation else _rule_lines_without_negation(self)
         if negation:
             out += _unique(Line("!" + e, "templates") for _, _, excludes in self.rules
                            for e in excludes)
+        # a user's "!" cannot be said without negation: leaving it out protects more, not less
         out += [Line(u, "config") for u in self.user if negation or not u.startswith("!")]
         spec = compile_lines([line.pattern for line in out])
         out += [Line(anchored(p), "secrets", p) for p in sorted(self.secrets)
@@ -121,9 +129,16 @@ def _rule_lines_without_negation(policy: Policy) -> list[Line]:
 
 def compile_lines(lines: list[str]):
     """A pathspec matcher with gitignore's own semantics (last match wins, ``!`` re-includes)."""
+    return _compile(tuple(ln for ln in lines if ln))
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(lines: tuple[str, ...]):
     import pathspec
 
-    return pathspec.PathSpec.from_lines("gitignore", [ln for ln in lines if ln])
+    # The "simple" backend (Python regexes): the Hyperscan one spends ~60 ms compiling each
+    # spec, and the policy and the per-assistant checks compile hundreds of small ones.
+    return pathspec.PathSpec.from_lines("gitignore", lines, backend="simple")
 
 
 _SPECIAL = re.compile(r"([\\*?\[\]])")
@@ -202,16 +217,38 @@ def tree_entries(root: str, cfg: config_mod.Config, gitignore: bool = True) -> l
 
 
 def _ignored_files(root: str) -> list[str] | None:
-    """Files git ignores one by one under ``root`` (ignored directories come back collapsed as
-    ``dir/`` and are dropped), or None outside a repository or without git."""
+    """Files git ignores one by one under ``root``, or None outside a repository or without git.
+
+    ``--ignored=matching`` names a directory that an ignore pattern matches (node_modules/)
+    instead of its contents, which are dropped here, and with ``--untracked-files=all`` still
+    looks inside untracked directories (``git ls-files --directory`` would not)."""
     try:
         out = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard",
-             "--directory", "--no-empty-directory"],
+            ["git", "-C", root, "status", "--porcelain=v1", "-z", "--ignored=matching",
+             "--untracked-files=all", "--no-renames", "."],
             capture_output=True, check=True, timeout=120).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return [os.fsdecode(p) for p in out.split(b"\0") if p and not p.endswith(b"/")]
+    prefix = _git_prefix(root)
+    files = []
+    for item in out.split(b"\0"):
+        if not item.startswith(b"!! ") or item.endswith(b"/"):
+            continue
+        rel = os.fsdecode(item[3:])
+        if rel.startswith(prefix):
+            files.append(rel[len(prefix):])
+    return files
+
+
+def _git_prefix(root: str) -> str:
+    """``root`` relative to the top of its repository, with a trailing slash ("" at the top):
+    git status prints paths from the top."""
+    try:
+        out = subprocess.run(["git", "-C", root, "rev-parse", "--show-prefix"],
+                             capture_output=True, check=True, timeout=60, text=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.strip()
 
 
 def _classify(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,

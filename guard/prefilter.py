@@ -29,7 +29,12 @@ class FindPrefilter:
                 end = pos + len(kw)
                 out.append((i, end))
                 pos = lowered.find(kw, end)
+        out.sort(key=_end)  # the engine relies on hits in order of position, as Hyperscan gives
         return out
+
+
+def _end(hit: tuple[int, int]) -> int:
+    return hit[1]
 
 
 class HyperscanPrefilter:
@@ -59,6 +64,7 @@ class HyperscanPrefilter:
             append((idx, end))
 
         self._db.scan(data, match_event_handler=on_match)
+        out.sort(key=_end)  # already in order in block mode; sorting sorted input is linear
         return out
 
     def _load(self, path: str):

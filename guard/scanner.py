@@ -27,6 +27,7 @@ class ScanResult:
         self.allowed = 0
         self.baselined = 0
         self.root: str | None = None
+        self.commits: int | None = None  # a scan of git commits counts them; None otherwise
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -92,6 +93,10 @@ class Scanner:
                 result.allowed += 1
             else:
                 result.findings.append(f)
+
+    def check_path(self, path: str, abspath: str, result: ScanResult) -> None:
+        """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""
+        self._path_finding(walk.Entry(abspath, path), result)
 
     def _path_finding(self, entry: walk.Entry, result: ScanResult) -> None:
         if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE) or entry.path.endswith("/"):

@@ -12,16 +12,15 @@ Modules are imported only when asked for: a hook runs on every tool call and loa
 
 from __future__ import annotations
 
-import glob
 import os
-import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
 
 from guard.errors import GuardError
 
+TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
 if TYPE_CHECKING:
-    from guard.policy import Line, Policy
+    from typing import ClassVar
+
+    from guard.policy import Policy
 
 # name -> module; the order is the order of every listing and table
 REGISTRY = {
@@ -41,21 +40,28 @@ REGISTRY = {
     "qwen": "qwen",
 }
 
-_HOOK_COMMAND = re.compile(r"\bguard\b[\"',\s]*(?:args[\"']?\s*:\s*\[\s*[\"']?)?hook\b")
+# `guard hook claude` as one command string, or "guard" with args ["hook", ...]
+_HOOK_COMMAND = r"\bguard\b[\"',\s]*(?:args[\"']?\s*:\s*\[\s*[\"']?)?hook\b"
 
 
-@dataclass
 class Plan:
-    """What ``guard protect`` would do to one manifest."""
+    """What ``guard protect`` would do to one manifest: ``path`` absolute, ``rel`` as shown,
+    ``old`` text (None: no file) and ``new`` text, the entries it adds (``missing``) and removes
+    (``stale``), and ``entries``: what Guard manages there after the write."""
 
-    agent: Agent
-    path: str  # absolute
-    rel: str  # as shown to the user
-    old: str | None
-    new: str
-    missing: list[str] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
-    entries: list[str] = field(default_factory=list)  # what Guard manages there after the write
+    __slots__ = ("agent", "entries", "missing", "new", "old", "path", "rel", "stale")
+
+    def __init__(self, agent: Agent, path: str, rel: str, old: str | None, new: str, *,
+                 missing: list[str] | None = None, stale: list[str] | None = None,
+                 entries: list[str] | None = None) -> None:
+        self.agent = agent
+        self.path = path
+        self.rel = rel
+        self.old = old
+        self.new = new
+        self.missing = missing or []
+        self.stale = stale or []
+        self.entries = entries or []
 
     @property
     def changed(self) -> bool:
@@ -72,6 +78,7 @@ class Agent:
     source: ClassVar[str]  # where the format is documented
     caveats: ClassVar[tuple[str, ...]] = ()
     hook_files: ClassVar[tuple[str, ...]] = ()  # where a `guard hook` entry would be configured
+    remembers_entries: ClassVar[bool] = False  # keep Plan.entries in .guard/state.json
 
     def render(self, policy: Policy) -> list[str]:
         """The managed content in this assistant's dialect."""
@@ -96,11 +103,14 @@ class Agent:
         recognised by a `guard hook` command in one of the assistant's hook config files."""
         if not self.hook_files:
             return "none"
+        import glob
+        import re
+
         for pattern in self.hook_files:
             for path in sorted(glob.glob(os.path.join(root, os.path.expanduser(pattern)))):
                 try:
                     with open(path, encoding="utf-8", errors="replace") as f:
-                        if _HOOK_COMMAND.search(f.read()):
+                        if re.search(_HOOK_COMMAND, f.read()):
                             return "installed"
                 except OSError:
                     continue
@@ -114,13 +124,19 @@ class IgnoreFileAgent(Agent):
     header: ClassVar[str] = ""
 
     def render(self, policy: Policy) -> list[str]:
+        from guard.policy import SECTIONS
+
         out = [f"{self.comment} {self.header}"] if self.header else []
-        section = None
+        section = origin = None
         for line in policy.lines(negation=self.negation):
-            title = _title(line)
-            if title != section:
-                out.append(f"{self.comment} {title}")
-                section = title
+            # files standing in for a pattern stay in the rules section, under a note
+            current = "rules" if line.section == "listed" else line.section
+            if current != section:
+                out.append(f"{self.comment} {SECTIONS[current]}")
+                section = current
+            if line.origin and line.origin != origin:
+                out.append(f"{self.comment} {line.origin}: {SECTIONS['listed']}")
+            origin = line.origin
             out.append(line.pattern)
         return out
 
@@ -154,14 +170,6 @@ class IgnoreFileAgent(Agent):
         from guard.policy import compile_lines
 
         return compile_lines(self.patterns(manifest_text)).match_file(path)
-
-
-def _title(line: Line) -> str:
-    from guard.policy import SECTIONS
-
-    if line.section == "listed":
-        return f"{line.origin}: {SECTIONS['listed']}"
-    return SECTIONS[line.section]
 
 
 def names() -> list[str]:

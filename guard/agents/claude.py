@@ -1,4 +1,5 @@
-"""Claude Code: ``permissions.deny`` in ``.claude/settings.json`` (code.claude.com/docs/en/permissions).
+"""Claude Code: ``permissions.deny`` in ``.claude/settings.json``
+(code.claude.com/docs/en/permissions).
 
 Dialect. ``Read(spec)`` and ``Edit(spec)`` take gitignore patterns with four anchors: ``//p`` from
 the filesystem root, ``~/p`` from the home directory, ``/p`` from the settings file's project root,
@@ -22,9 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING
 
-from guard.agents import Agent, Plan
+from guard.agents import TYPE_CHECKING, Agent, Plan
 from guard.errors import GuardError
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Claude(Agent):
     display_name = "Claude Code"
     manifest = ".claude/settings.json"
     negation = False
+    remembers_entries = True  # JSON has no comments to mark Guard's entries with
     source = "code.claude.com/docs/en/permissions"
     caveats = (
         "Read/Edit deny rules cover Claude's file tools, Grep, Glob, @-mentions and the shell "

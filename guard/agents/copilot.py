@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING
 
-from guard.agents import Agent
+from guard.agents import TYPE_CHECKING, Agent
 
 if TYPE_CHECKING:
     from guard.policy import Policy

@@ -1,4 +1,5 @@
-"""Kiro: ``.kiroignore`` at the workspace root, gitignore syntax (kiro.dev/docs/editor/kiroignore)."""
+"""Kiro: ``.kiroignore`` at the workspace root, gitignore syntax
+(kiro.dev/docs/editor/kiroignore)."""
 
 from __future__ import annotations
 

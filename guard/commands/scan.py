@@ -11,6 +11,13 @@ from guard import ruleset, scanner
 from guard.errors import GuardError
 
 FORMATS = ("text", "json", "sarif")
+BLOCKED_HINT = ("guard: {action} blocked. Remove the secret (and rotate it if it was ever shared), "
+                "or allow the line with a `# pragma: allowlist secret` comment. "
+                "Skip this check once with `git {action} --no-verify`.\n")
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
+if TYPE_CHECKING:
+    from guard.gitscan import GitSource
 
 
 def load_config(config_path: str | None, paths: list[str]) -> config_mod.Config:
@@ -64,11 +71,19 @@ def render(result: scanner.ScanResult, pack: ruleset.RuleSet, fmt: str, stream: 
 def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         baseline_path: str | None = None, config_path: str | None = None,
         gitignore: bool = True, jobs: int = 0, verbose: bool = False,
-        colour: bool | None = None) -> int:
-    """The whole command; returns the exit code (0 nothing new, 1 findings)."""
-    paths = paths or ["."]
-    cfg = load_config(config_path, paths)
-    result, pack = run_scan(paths, cfg, gitignore=gitignore, jobs=jobs)
+        colour: bool | None = None, source: GitSource | None = None) -> int:
+    """The whole command; returns the exit code (0 nothing new, 1 findings). With ``source``,
+    the content comes from git (index, history, a push) instead of ``paths``."""
+    if source is not None:
+        from guard import gitscan
+
+        root = source.root()
+        cfg = load_config(config_path, [root])
+        result, pack = gitscan.scan(source, cfg, root)
+    else:
+        paths = paths or ["."]
+        cfg = load_config(config_path, paths)
+        result, pack = run_scan(paths, cfg, gitignore=gitignore, jobs=jobs)
     apply_baseline(result, baseline_path)
     if output:
         try:
@@ -84,4 +99,7 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         if hasattr(sys.stdout, "reconfigure"):  # file names that are not UTF-8, as above
             sys.stdout.reconfigure(errors="surrogateescape")
         render(result, pack, fmt, sys.stdout, verbose, colour)
+    if result.findings and source is not None and source.mode != "history":
+        sys.stderr.write(BLOCKED_HINT.format(action="commit" if source.mode == "staged"
+                                             else "push"))
     return 1 if result.findings else 0

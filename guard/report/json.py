@@ -5,7 +5,9 @@
      "skipped": [{"path": "…", "reason": "…"}, …],
      "notices": [{"path": "…", "message": "…"}, …],
      "summary": {"secrets": n, "sensitive_files": n, "files_scanned": n, "bytes_scanned": n,
-                 "skipped": n, "allowed": n, "baselined": n}}
+                 "skipped": n, "allowed": n, "baselined": n[, "commits_scanned": n]}}
+
+A finding from a scan of commits also has "commit": {"id", "date", "author"}.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ SCHEMA_VERSION = 1
 
 def as_dict(result: ScanResult) -> dict:
     secrets = sum(1 for f in result.findings if f.kind == "secret")
-    return {
+    doc = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "guard", "version": __version__},
         "root": result.root,
@@ -39,6 +41,9 @@ def as_dict(result: ScanResult) -> dict:
             "baselined": result.baselined,
         },
     }
+    if result.commits is not None:  # a scan of git commits: history or a push
+        doc["summary"]["commits_scanned"] = result.commits
+    return doc
 
 
 def render(result: ScanResult, stream: TextIO) -> None:

@@ -47,7 +47,7 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
         region = {"startLine": max(f.line, 1)}
         if f.kind == "secret":
             region.update(startColumn=f.column, endLine=f.end_line, endColumn=f.end_column + 1)
-        results.append({
+        entry = {
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
             "level": LEVEL[f.confidence],
@@ -57,7 +57,10 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
                 "region": region,
             }}],
             "partialFingerprints": {"guard/v1": f.fingerprint},
-        })
+        }
+        if f.commit:  # found in history: the commit that introduced it
+            entry["properties"] = {"commit": f.commit}
+        results.append(entry)
     root = result.root or os.getcwd()
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

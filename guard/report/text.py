@@ -22,7 +22,8 @@ def render(result: ScanResult, stream: TextIO, verbose: bool = False,
     for f in result.findings:
         tint = c.get(f.confidence, "")
         if f.kind == "file":
-            stream.write(f"{c['bold']}{f.path}{c['reset']}: {tint}sensitive file{c['reset']} "
+            where = f"{f.commit['id'][:12]}:{f.path}" if f.commit else f.path
+            stream.write(f"{c['bold']}{where}{c['reset']}: {tint}sensitive file{c['reset']} "
                          f"[{f.rule_id}] {f.description}\n")
             continue
         where = f"{f.path}:{f.line}:{f.column}"
@@ -46,6 +47,9 @@ def summary_line(result: ScanResult) -> str:
     parts = [f"{secrets} secret{'s' * (secrets != 1)}",
              f"{files} sensitive file{'s' * (files != 1)}",
              f"{result.files} files scanned ({result.bytes / 1e6:.1f} MB)"]
+    if result.commits is not None:  # history: files are (commit, file) patches
+        parts[2] = (f"{result.commits} commit{'s' * (result.commits != 1)} scanned "
+                    f"({result.files} file changes, {result.bytes / 1e6:.1f} MB of patches)")
     if result.skipped:
         detail = ", ".join(f"{len(p)} {reason}" for reason, p in sorted(result.skipped.items()))
         parts.append(f"{result.skipped_count} skipped ({detail}; --verbose lists them)")

@@ -1,0 +1,113 @@
+"""``guard doctor``: which sensitive file is kept from which assistant, and how.
+
+For every file the policy protects and every assistant: excluded by the assistant's manifest as
+it is on disk (judged by the assistant's own matching rules), covered by a Guard hook, both, or
+neither; then each manifest's state and the honest limits of each mechanism.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from io import TextIOBase as TextIO
+
+from guard import agents as agents_mod
+from guard import manifest, policy
+from guard.commands.protect import build_policy, read_state
+from guard.commands.scan import load_config
+from guard.errors import GuardError
+
+LEGEND = ("M = excluded by its manifest, H = a `guard hook` is installed, "
+          "- = NOT protected, ? = Guard cannot tell (settings outside the repository)")
+GENERAL_CAVEAT = ("No ignore file or deny rule covers MCP tools or every shell command "
+                  "(`python -c \"print(open('.env').read())\"`); only hooks see those.")
+
+
+@dataclass
+class Column:
+    agent: agents_mod.Agent
+    text: str | None  # the manifest's text; None when missing or unreadable
+    state: str  # "up to date", "stale", "missing", an error, or "in GitHub's settings"
+    hook: str  # "installed", "not installed", "none"
+
+    def cell(self, path: str) -> str:
+        if self.agent.manifest is None:
+            by_manifest = "?"
+        else:
+            by_manifest = "M" if self.text is not None and self.agent.excludes(path, self.text) \
+                else ""
+        by_hook = "H" if self.hook == "installed" else ""
+        return (by_manifest + by_hook) or "-"
+
+
+def run(*, root: str | None = None, agents: list[str] | None = None,
+        config_path: str | None = None, gitignore: bool = True, jobs: int = 0,
+        stream: TextIO | None = None) -> int:
+    out = stream or sys.stdout
+    root = policy.find_root(root or ".")
+    cfg = load_config(config_path, [root])
+    if agents or cfg.agents:
+        selected = agents_mod.resolve(agents, cfg.agents, cfg.path)
+    else:  # every assistant, Copilot too: the table is about all of them
+        selected = [agents_mod.get(n) for n in agents_mod.names()]
+    pol = build_policy(root, cfg, gitignore, jobs)
+    state = read_state(root)
+    columns = [_column(a, root, pol, state) for a in selected]
+    _table(out, pol, columns)
+    _manifests(out, columns)
+    _caveats(out, columns)
+    return 0
+
+
+def _column(agent: agents_mod.Agent, root: str, pol: policy.Policy,
+            state: dict[str, list[str]]) -> Column:
+    hook = agent.hook_status(root)
+    if agent.manifest is None:
+        return Column(agent, None, "in GitHub's settings, not checked", hook)
+    try:
+        text = manifest.read(os.path.join(root, agent.manifest))
+        plan = agent.plan(root, pol, state.get(agent.manifest, []))
+    except GuardError as e:
+        return Column(agent, None, f"unusable: {e}", hook)
+    if text is None:
+        return Column(agent, None, "missing", hook)
+    return Column(agent, text, "stale" if plan.changed else "up to date", hook)
+
+
+def _table(out: TextIO, pol: policy.Policy, columns: list[Column]) -> None:
+    files = pol.files()
+    if not files:
+        out.write("No sensitive files found in this tree.\n\n")
+        return
+    out.write(f"Sensitive files × assistants ({LEGEND})\n\n")
+    header = ["file", "why"] + [c.agent.name for c in columns]
+    rows = [[path, pol.reason(path)] + [c.cell(path) for c in columns] for path in files]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+                  + "\n")
+    unprotected = sum(any(c.cell(p) == "-" for c in columns) for p in files)
+    out.write(f"\n{len(files)} sensitive file(s); {unprotected} not protected from at least one "
+              "assistant.\n\n")
+
+
+def _manifests(out: TextIO, columns: list[Column]) -> None:
+    out.write("Manifests and hooks\n")
+    width = max(len(c.agent.name) for c in columns)
+    for c in columns:
+        where = c.agent.manifest or "-"
+        hook = {"none": "no hook system", "installed": "hook: installed"}.get(
+            c.hook, "hook: not installed")
+        out.write(f"  {c.agent.name.ljust(width)}  {where}: {c.state}; {hook}\n")
+    if any(c.state in ("stale", "missing") for c in columns):
+        out.write("  run `guard protect` to write the missing and stale manifests\n")
+    out.write("\n")
+
+
+def _caveats(out: TextIO, columns: list[Column]) -> None:
+    out.write("Caveats\n")
+    for c in columns:
+        for caveat in c.agent.caveats:
+            out.write(f"  {c.agent.display_name}: {caveat}\n")
+    out.write(f"  All: {GENERAL_CAVEAT}\n")

@@ -17,11 +17,10 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,8 +34,12 @@ from peers import Finding, Invocation, Target
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 PROJECT = BENCH.parent
-GUARD = PROJECT / ".venv" / "bin" / "guard"
-PROJECT_PYTHON = PROJECT / ".venv" / "bin" / "python"
+# Guard is measured as users install it (`pip install .`, bytecode compiled at install), not
+# from the editable development install, whose import hook slows every Python start-up.
+GUARD_VENV = WORK / "guard-venv"
+GUARD = GUARD_VENV / "bin" / "guard"
+PROJECT_PYTHON = GUARD_VENV / "bin" / "python"
+LAUNCHER = BENCH / "launch.py"
 ALL_TOOLS = ("guard", "gitleaks", "kingfisher", "betterleaks", "detect-secrets")
 SLICED = {"detect-secrets"}  # too slow for the whole corpus: scans corpus.SLICE only
 OK_EXIT = {"guard": {0, 1}, "kingfisher": {0, 200, 205}}  # others: {0}
@@ -57,29 +60,37 @@ class Sample:
 
 
 def run_once(inv: Invocation, log: Path, timeout: float = TIMEOUT) -> Sample:
-    """Run ``inv`` to completion; wall clock around it, CPU and peak RSS from wait4's rusage."""
+    """Run ``inv`` to completion through launch.py, which times it and reads its rusage (wait4).
+
+    On a time-out the whole process group is killed and the sample has exit code -9.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
+    result = log.with_suffix(".rusage")
+    result.unlink(missing_ok=True)
+    argv = [sys.executable, "-S", "-E", str(LAUNCHER), str(result), *inv.argv]
     with log.open("wb") as err:
         out = inv.stdout.open("wb") if inv.stdout else None
         try:
-            start = time.perf_counter()
             proc = subprocess.Popen(
-                inv.argv,
+                argv,
                 cwd=inv.cwd,
                 stdin=subprocess.DEVNULL,
                 stdout=out or subprocess.DEVNULL,
                 stderr=err,
+                start_new_session=True,
             )
-            timer = threading.Timer(timeout, proc.kill)
-            timer.start()
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = time.perf_counter() - start
-            timer.cancel()
-            proc.returncode = os.waitstatus_to_exitcode(status)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         finally:
             if out:
                 out.close()
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode)
+    if not result.is_file():  # killed on time-out, or the launcher itself failed
+        return Sample(float("nan"), float("nan"), 0, -9)
+    wall, utime, stime, maxrss, code = result.read_text().split()
+    return Sample(float(wall), float(utime) + float(stime), int(maxrss), int(code))
 
 
 def tail(path: Path, lines: int = 6) -> str:
@@ -98,6 +109,7 @@ class Tool:
     invocation: Invocation
     target: Target
     scanned_bytes: int
+    writes_report: bool = True  # check after each run that the report file was written
     samples: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -105,6 +117,9 @@ class Tool:
         return OK_EXIT.get(self.name, {0})
 
     def run(self, log: Path) -> None:
+        report = self.invocation.report
+        if self.writes_report:
+            report.unlink(missing_ok=True)
         try:
             sample = run_once(self.invocation, log)
         except OSError as exc:
@@ -112,8 +127,10 @@ class Tool:
             return
         if sample.code not in self.ok_codes():
             self.errors.append(f"exit {sample.code}: {tail(log) or '(no stderr)'}")
-            return
-        self.samples.append(sample)
+        elif self.writes_report and not report.is_file():
+            self.errors.append(f"exit {sample.code} but no report at {report}: {tail(log)}")
+        else:
+            self.samples.append(sample)
 
 
 # --- Planted secrets and scoring -----------------------------------------------------------------
@@ -255,13 +272,14 @@ def single_tools(names: list[str], exe: dict[str, list[str]], path: Path) -> lis
     target = Target(path.parent, (path.name,))
     size = path.stat().st_size
     python = Invocation([str(PROJECT_PYTHON), "-c", "pass"], path.parent, path)
-    tools = [Tool("python -c pass", python, target, size)]
+    tools = [Tool("python -c pass", python, target, size, writes_report=False)]
     for name in names:
         report = WORK / "reports" / f"single-{name}.json"
         if name == "guard":  # the plain interactive form: text report on stdout
             inv = Invocation([str(GUARD), "scan", str(path)], path.parent, report)
-        else:
-            inv = make_invocation(name, exe, target, report)
+            tools.append(Tool(name, inv, target, size, writes_report=False))
+            continue
+        inv = make_invocation(name, exe, target, report)
         tools.append(Tool(name, inv, target, size))
     return tools
 
@@ -406,6 +424,24 @@ def single_rows(tools: list[Tool]) -> list[list[str]]:
     return rows
 
 
+def save_results(path: Path, header: dict[str, Any], groups: dict[str, list[Tool]]) -> None:
+    """Every sample, as JSON, for later comparison (the printed tables show medians only)."""
+    data: dict[str, Any] = dict(header)
+    for group, tools in groups.items():
+        data[group] = {
+            t.name: {
+                "argv": t.invocation.argv,
+                "cwd": str(t.invocation.cwd),
+                "bytes": t.scanned_bytes,
+                "samples": [vars(s) for s in t.samples],
+                "errors": t.errors,
+            }
+            for t in tools
+        }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
 # --- Main ----------------------------------------------------------------------------------------
 
 
@@ -459,8 +495,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def install_guard() -> None:
+    """A fresh regular install of the working tree into GUARD_VENV (dependencies stay cached)."""
+    if not PROJECT_PYTHON.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(GUARD_VENV)], check=True)
+        subprocess.run([str(PROJECT_PYTHON), "-m", "pip", "install", "-q", str(PROJECT)],
+                       check=True)
+    subprocess.run([str(PROJECT_PYTHON), "-m", "pip", "install", "-q", "--force-reinstall",
+                    "--no-deps", str(PROJECT)], check=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if "guard" in args.tools:
+        install_guard()
     root = args.corpus.resolve()
     if not (root / corpus.MANIFEST).is_file():
         print(f"no corpus at {root}: run `python bench/corpus.py` first", file=sys.stderr)
@@ -481,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     print("commands:")
     print_commands(tools)
 
+    floor = run_once(Invocation(["true"], WORK, WORK / "true"), logs / "true.stderr")
+    print(f"peak RSS floor (the launcher, measured on `true`): {floor.maxrss_kb / 1024:.0f} MB")
     warm_page_cache(root)
     run_rounds(small[1:], 1, logs / "warmup", "warm-up")  # fills rule caches, page cache
     for tool in small:
@@ -506,7 +556,9 @@ def main(argv: list[str] | None = None) -> int:
         for tool in small:
             if tool.errors:
                 print(f"  {tool.name}: {tool.errors[0]}")
-    print(f"\nlogs: {logs}")
+    header = {"machine": machine_header(), "corpus_root": str(root), "runs": args.runs}
+    save_results(logs / "results.json", header, {"corpus_scan": tools, "one_file": small})
+    print(f"\nlogs and results.json: {logs}")
     return 0
 
 

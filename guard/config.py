@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 
 from guard.errors import GuardError
+from guard.patterns import GitIgnore, translate
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 TOP_KEYS = {"exclude": list, "max-file-size": int, "rules": list, "sensitive": list, "allow": dict,
@@ -25,8 +26,10 @@ ALLOW_KEYS = {"paths": list, "rules": list, "fingerprints": list}
 
 
 class Config:
-    def __init__(self, path: str | None = None, data: dict | None = None) -> None:
+    def __init__(self, path: str | None = None, data: dict | None = None,
+                 translated: dict[str, list[tuple[str, bool]]] | None = None) -> None:
         data = data or {}
+        self.data = data
         self.path = path
         self.base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
         self.exclude: list[str] = data.get("exclude", [])
@@ -41,36 +44,41 @@ class Config:
         self._exclude_spec = None
         self._allow_spec = None
         self._sensitive_spec = None
+        self._translated = translated or {}
 
     def relative(self, abspath: str) -> str:
         return matchable(os.path.relpath(abspath, self.base).replace(os.sep, "/"))
 
-    def _spec(self, patterns: list[str]):
-        import pathspec
+    def _spec(self, name: str, patterns: list[str]) -> GitIgnore:
+        translated = self._translated.get(name)
+        return GitIgnore(translated if translated is not None else translate(patterns))
 
-        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    def translated(self) -> dict[str, list[tuple[str, bool]]]:
+        """The pattern lists as regexes, for the cache (so a hook never imports pathspec)."""
+        return {"exclude": translate(self.exclude), "allow.paths": translate(self.allow_paths),
+                "sensitive": translate(self.sensitive)}
 
     def excluded(self, abspath: str, is_dir: bool = False) -> bool:
         if not self.exclude:
             return False
         if self._exclude_spec is None:
-            self._exclude_spec = self._spec(self.exclude)
+            self._exclude_spec = self._spec("exclude", self.exclude)
         rel = self.relative(abspath)
-        return self._exclude_spec.match_file(rel + "/" if is_dir else rel)
+        return self._exclude_spec.match(rel + "/" if is_dir else rel)
 
     def path_allowed(self, abspath: str) -> bool:
         if not self.allow_paths:
             return False
         if self._allow_spec is None:
-            self._allow_spec = self._spec(self.allow_paths)
-        return self._allow_spec.match_file(self.relative(abspath))
+            self._allow_spec = self._spec("allow.paths", self.allow_paths)
+        return self._allow_spec.match(self.relative(abspath))
 
     def user_sensitive(self, abspath: str) -> bool:
         if not self.sensitive:
             return False
         if self._sensitive_spec is None:
-            self._sensitive_spec = self._spec(self.sensitive)
-        return self._sensitive_spec.match_file(self.relative(abspath))
+            self._sensitive_spec = self._spec("sensitive", self.sensitive)
+        return self._sensitive_spec.match(self.relative(abspath))
 
 
 def matchable(rel: str) -> str:
@@ -115,9 +123,36 @@ def _mentions_tool_guard(path: str) -> bool:
 
 
 def load(path: str | None) -> Config:
-    """Parse and validate a config file; any problem is a GuardError naming file and line."""
+    """Parse and validate a config file; any problem is a GuardError naming file and line.
+
+    A valid config is cached (like the rule pack) with its patterns translated to regexes, so
+    that a hook or pre-commit run neither parses TOML nor imports pathspec.
+    """
     if path is None:
         return Config()
+    from guard import ruleset
+
+    identity = _identity(path)
+    cached = ruleset.cache_get("config", identity) if identity else None
+    if cached is not None:
+        data, translated = cached
+        _check_rule_paths(data, path, "")
+        return Config(path, data, translated)
+    cfg = Config(path, _parse(path))
+    if identity:
+        ruleset.cache_put("config", identity, (cfg.data, cfg.translated()))
+    return cfg
+
+
+def _identity(path: str) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
+
+
+def _parse(path: str) -> dict:
     import tomllib
 
     try:
@@ -140,12 +175,16 @@ def load(path: str | None) -> Config:
     _validate(data, TOP_KEYS, path, text, "", table)
     _validate(data.get("allow", {}), ALLOW_KEYS, path, text, "allow.",
               f"{table}.allow" if table else "allow")
+    _check_rule_paths(data, path, text, table)
+    return data
+
+
+def _check_rule_paths(data: dict, path: str, text: str, table: str = "") -> None:
     base = os.path.dirname(os.path.abspath(path))
     for ref in data.get("rules", []):
         if not os.path.exists(os.path.join(base, ref)):
             raise GuardError(f"rules: {ref!r} does not exist (relative to the config file)",
-                             path, _line_of(text, "rules", table))
-    return Config(path, data)
+                             path, _line_of(text, "rules", table) if text else None)
 
 
 def _validate(data: dict, schema: dict, path: str, text: str, prefix: str,

@@ -225,20 +225,6 @@ def cache_dir() -> str:
     return os.path.join(base, "guard")
 
 
-def _cache_key(files: list[str]) -> tuple[str, str]:
-    """The cache file's name and the identity stored in it (rule files, sizes, mtimes). The name
-    is a CRC32 because hashlib's import costs more than the whole lookup; the identity check
-    makes a collision cost only a re-parse."""
-    import binascii
-
-    parts = [f"{CACHE_VERSION}{sys.version_info[:2]}"]
-    for f in files:
-        st = os.stat(f)
-        parts.append(f"{f}\0{st.st_size}\0{st.st_mtime_ns}")
-    identity = "\n".join(parts)
-    return f"rules-{binascii.crc32(identity.encode()):08x}.marshal", identity
-
-
 def prune_cache(prefix: str, keep: int = 8) -> None:
     """Drop all but the newest cache files with ``prefix``: every rule edit makes a new one."""
     try:
@@ -250,31 +236,59 @@ def prune_cache(prefix: str, keep: int = 8) -> None:
         pass
 
 
-def _load_cached(files: list[str]) -> tuple[list, list] | None:
-    name, identity = _cache_key(files)
+def cache_get(kind: str, identity: str) -> object:
+    """A value stored by cache_put for the same kind and identity, else None.
+
+    Entries are named by a CRC32 of the identity (hashlib's import costs more than the whole
+    lookup) and hold the identity itself, so a collision only costs a rebuild."""
+    import binascii
+
+    name = f"{kind}-{binascii.crc32(identity.encode()):08x}.marshal"
     try:
         with open(os.path.join(cache_dir(), name), "rb") as f:
-            stored_identity, data = marshal.load(f)
+            stored_identity, value = marshal.loads(f.read())  # load(f) reads in tiny pieces
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return data if stored_identity == identity else None
+    return value if stored_identity == identity else None
 
 
-def _store_cache(files: list[str], data: tuple[list, list]) -> None:
-    name, identity = _cache_key(files)
-    # Examples are for the rule tests, which parse the TOML themselves; a hook need not load them.
-    data = ([{k: v for k, v in d.items() if k != "examples"} for d in data[0]],
-            [{k: v for k, v in d.items() if k != "examples"} for d in data[1]])
+def cache_put(kind: str, identity: str, value: object) -> None:
+    """Keep ``value`` (marshal-able data) for cache_get; a read-only home only costs speed."""
+    import binascii
+
+    name = f"{kind}-{binascii.crc32(identity.encode()):08x}.marshal"
     try:
         os.makedirs(cache_dir(), exist_ok=True)
-        prune_cache("rules-")
+        prune_cache(f"{kind}-")
         target = os.path.join(cache_dir(), name)
         tmp = f"{target}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:
-            marshal.dump((identity, data), f)
+            marshal.dump((identity, value), f)
         os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only home only costs speed
+    except (OSError, ValueError):
+        pass
+
+
+def _identity(files: list[str]) -> str:
+    """What the cached pack was built from: the rule files, their sizes and mtimes."""
+    parts = [f"{CACHE_VERSION}{sys.version_info[:2]}"]
+    for f in files:
+        st = os.stat(f)
+        parts.append(f"{f}\0{st.st_size}\0{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _load_cached(files: list[str]) -> tuple[list, list] | None:
+    return cache_get("rules", _identity(files))
+
+
+def _store_cache(files: list[str], data: tuple[list, list]) -> None:
+    # Examples and origins serve the rule tests and error messages, which parse the TOML
+    # themselves; a hook need not load them.
+    drop = ("examples", "_origin")
+    cache_put("rules", _identity(files),
+              ([{k: v for k, v in d.items() if k not in drop} for d in data[0]],
+               [{k: v for k, v in d.items() if k not in drop} for d in data[1]]))
 
 
 # --- parsing and validation --------------------------------------------------------------------

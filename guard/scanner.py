@@ -99,7 +99,8 @@ class Scanner:
         self._path_finding(walk.Entry(abspath, path), result)
 
     def _path_finding(self, entry: walk.Entry, result: ScanResult) -> None:
-        if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE) or entry.path.endswith("/"):
+        if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE, walk.EXCLUDED) or \
+                entry.path.endswith("/"):
             return
         rule = self.ruleset.path_rule_for(entry.path, self.path_prefilter)
         if rule is None and self.config.user_sensitive(entry.abspath):
@@ -137,7 +138,7 @@ def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> lis
             if os.path.commonpath([real, cwd_real]) != cwd_real:
                 entry.reason = walk.SYMLINK_OUTSIDE
         if not entry.reason and config.excluded(entry.abspath):
-            continue
+            entry.reason = walk.EXCLUDED  # named, yet excluded: say so rather than pass silently
         entries.append(entry)
     return entries
 

@@ -277,7 +277,7 @@ def _parser(lang: str) -> Parser | None:
         import tree_sitter
 
         module_name, func = _MODULES[lang]
-        module = importlib.import_module(module_name)
+        module = _grammar_binding(module_name) or importlib.import_module(module_name)
         with warnings.catch_warnings():
             # tree-sitter-dockerfile still hands over an int pointer, which 0.25+ deprecates.
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -288,6 +288,31 @@ def _parser(lang: str) -> Parser | None:
         return None
     _PARSERS[lang] = parser
     return parser
+
+
+def _grammar_binding(package: str) -> object:
+    """The grammar package's compiled ``_binding`` module, loaded without running the package's
+    ``__init__``: that imports importlib.resources (for its query files, which Guard does not
+    use), which alone costs more than parsing a file. None if the layout is not the usual one."""
+    import importlib.machinery
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for directory in spec.submodule_search_locations:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            candidate = os.path.join(directory, "_binding" + suffix)
+            if os.path.exists(candidate):
+                name = f"{package}._binding"
+                loader = importlib.machinery.ExtensionFileLoader(name, candidate)
+                binding = importlib.util.spec_from_file_location(name, candidate, loader=loader)
+                if binding is None:
+                    return None
+                module = importlib.util.module_from_spec(binding)
+                loader.exec_module(module)
+                return module
+    return None
 
 
 def _tree(lang: str, path: str, data: bytes) -> Tree | None:

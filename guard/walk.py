@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 
 from guard.config import Config, matchable
+from guard.patterns import GitIgnore
 
 # Reasons a file is not read. Each skip is counted in the summary and listed with --verbose.
 SYMLINK_OUTSIDE = "symlink pointing outside the scanned tree"
@@ -17,6 +18,7 @@ TOO_LARGE = "larger than max-file-size"
 UNREADABLE = "unreadable"
 BINARY = "binary"
 MISSING = "does not exist"
+EXCLUDED = "excluded by config"
 
 
 class Entry:
@@ -34,7 +36,7 @@ class Entry:
 class _Ignores:
     """The .gitignore specs that apply in one directory, deepest last."""
 
-    def __init__(self, specs: list[tuple[str, object]]) -> None:
+    def __init__(self, specs: list[tuple[str, GitIgnore]]) -> None:
         self.specs = specs
 
     def with_dir(self, directory: str) -> _Ignores:
@@ -44,9 +46,9 @@ class _Ignores:
     def ignored(self, abspath: str, is_dir: bool) -> bool:
         for base, spec in reversed(self.specs):
             rel = matchable(_relative(abspath, base))
-            result = spec.check_file(rel + "/" if is_dir else rel)
-            if result.include is not None:
-                return result.include
+            result = spec.check(rel + "/" if is_dir else rel)
+            if result is not None:
+                return result
         return False
 
 
@@ -60,15 +62,13 @@ def _relative(path: str, base: str) -> str:
     return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
 
-def _read_ignore_file(path: str):
+def _read_ignore_file(path: str) -> GitIgnore | None:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+            spec = GitIgnore.from_lines(f.read().splitlines())
     except OSError:
         return None
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+    return spec or None
 
 
 def _initial_ignores(root: str) -> _Ignores:

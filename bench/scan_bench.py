@@ -21,6 +21,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -262,7 +263,8 @@ def single_file(root: Path) -> Path:
             break
         text += line
     text += "#" * (SINGLE_SIZE - len(text) - 1) + "\n"
-    target = WORK / "single" / "settings.py"
+    # Outside the project: this repository's own config excludes bench/.work from its scans.
+    target = Path(tempfile.gettempdir()) / "guard-bench-single" / "settings.py"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

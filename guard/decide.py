@@ -384,6 +384,11 @@ def decide_shell(command: str, cwd: str, env: dict[str, str] | None = None,
 
 
 def _access_reason(ctx: Context, access: shell.Access) -> str:
+    if access.op == "write":  # `> .env` empties the user's secrets before writing
+        if os.path.isfile(access.path) and ctx.sensitive(access.path, content=False):
+            return (f"`{access.command} > {ctx.shown(access.path)}` would overwrite a sensitive "
+                    "file; ask the user to change it (>> appends)")
+        return ""
     if access.op not in shell.REVEALING and access.op != "pass":
         return ""  # "load": a program that only loads a dotenv file into its environment
     if access.scope != "file":

@@ -99,6 +99,15 @@ def is_strict(path: str, pack, config=None, root: str | None = None) -> bool:
     return bool(config is not None and config.user_sensitive(abspath))
 
 
+def disabled_rules(pack, strict: bool, disabled: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Rules a view's engine can skip. In a strict file every value that is not plain goes
+    anyway, and what a syntax rule confirms (a literal under a secret-named key) is such a
+    value: skipping those rules spares loading a tree-sitter grammar, most of a view's time."""
+    if not strict:
+        return disabled
+    return disabled | frozenset(r.id for r in pack.rules if r.syntax)
+
+
 def redact(data: bytes, path: str, engine, strict: bool = False,
            allow_fingerprints: frozenset[str] = frozenset()) -> View:
     """The view of ``data`` (the content of ``path``)."""

@@ -153,6 +153,10 @@ pushd popd true false : trash sleep which type whereis exit return guard ssh ssh
 ssh-copy-id lsof kill mkfifo exa eza tree fd fdfind find locate wait jobs fg bg disown umask
 ulimit hash alias unalias shopt trap read mapfile readarray let local unset getopts
 """)
+# Of those, the ones whose standard input may come from a sensitive file: they print only a
+# count or a hash of it (`read`, `mapfile` are quiet but put the content in a variable).
+STDIN_SAFE = _set("wc md5sum sha1sum sha224sum sha256sum sha384sum sha512sum b2sum cksum sum "
+                  "true false : test [ file")
 WRAPPERS: dict[str, frozenset[str]] = {  # program -> its options that take a value
     "sudo": _set("-u -g -h -p -C -D -r -t -U -T --user --group"),
     "doas": frozenset({"-u", "-C"}),
@@ -538,9 +542,16 @@ class _Walker:
                 self.note_printed(r.target, program)
                 stdin.append(" ".join(a.text for a in targets))
                 continue
+            if r.op in (">", ">|", "&>") and not r.fd.startswith("{"):
+                for a in targets:  # truncates the file: judged as a write
+                    if a.text and not a.dynamic and a.text != "/dev/null":
+                        self.r.accesses.append(Access("write", self.abspath(a.text),
+                                                      program or "output redirection",
+                                                      word=a.source))
+                continue
             if r.op in ("<", "<>") or (r.op == "<&" and not (r.target.literal() or "").isdigit()):
                 for a in targets:
-                    if program in QUIET:
+                    if program in STDIN_SAFE:
                         continue
                     self.touch("read", a, program or "input redirection")
                     if program in SHELLS or _is_interpreter(program):

@@ -37,8 +37,9 @@ def run(path: str, config_path: str | None = None, out=None) -> int:
     from guard.engine import Engine
 
     pack = ruleset.load(tuple(cfg.rule_paths))
-    engine = Engine(pack, len(data), disabled=cfg.allow_rules)
     strict = redact.is_strict(path, pack, cfg, root=_root(path))
+    engine = Engine(pack, len(data), disabled=redact.disabled_rules(pack, strict,
+                                                                    cfg.allow_rules))
     view = redact.redact(data, path, engine, strict, cfg.allow_fingerprints)
     stream = out if out is not None else sys.stdout.buffer
     stream.write(view.data)

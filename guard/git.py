@@ -37,7 +37,6 @@ SAFE_CONFIG = (
     "-c", "log.showSignature=false",
     "-c", "color.ui=false",
 )
-ZERO_OID = re.compile(rb"^0+$")
 SUBMODULE_MODE = "160000"
 CAT_FILE_CHUNK = 1000  # object names per write: 41 KB, less than a pipe buffer (no deadlock)
 READ_CHUNK = 1 << 20
@@ -131,7 +130,7 @@ def staged_changes(root: str) -> list[IndexEntry]:
     for i in range(0, len(fields) - 1, 2):
         meta, raw_path = fields[i], fields[i + 1]
         parts = meta.split()  # b":100644 100644 <old> <new> M"
-        if len(parts) < 5 or ZERO_OID.match(parts[3]):  # intent-to-add: no content yet
+        if len(parts) < 5 or not parts[3].strip(b"0"):  # intent-to-add: no content yet
             continue
         entries.append(IndexEntry(os.fsdecode(raw_path), parts[1].decode(), parts[3].decode()))
     return entries
@@ -184,9 +183,11 @@ LOG_OPTIONS = (
     "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/", "--no-notes",
     f"--format={LOG_FORMAT}",
 )
-_BOUNDARY = re.compile(rb"\n(?=\x00|diff --(?:git|cc) )")
-_NEW_START = re.compile(rb" \+(\d+)(?:,\d+)? @@")
-_HUNK = re.compile(rb"@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+# Patterns of the patch format, compiled on first use (re caches them): compiling them when the
+# module loads would cost the commit hook, which never reads a patch, several milliseconds.
+_BOUNDARY = rb"\n(?=\x00|diff --(?:git|cc) )"
+_NEW_START = rb" \+(\d+)(?:,\d+)? @@"
+_HUNK = rb"@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@"
 
 
 class Commit:
@@ -334,12 +335,13 @@ def _added_lines_plain(body: bytes) -> tuple[bytes, LineMap] | None:
     None when the patch does not have that shape."""
     parts: list[bytes] = []
     numbers = LineMap()
+    hunk = re.compile(_HUNK)
     end = len(body)
     start = 0
     while start < end:
         nxt = body.find(b"\n@@ ", start)
         stop = end if nxt == -1 else nxt + 1  # this hunk: body[start:stop]
-        m = _HUNK.match(body, start)
+        m = hunk.match(body, start)
         if m is None:
             return None
         count = 1 if m.group(2) is None else int(m.group(2))
@@ -372,7 +374,7 @@ def _added_lines_walk(body: bytes) -> tuple[bytes, LineMap]:
         if line[0] == 64:  # "@": a hunk header
             columns = len(line) - len(line.lstrip(b"@")) - 1
             all_added = b"+" * columns
-            m = _NEW_START.search(line)
+            m = re.search(_NEW_START, line)
             line_no = int(m.group(1)) if m else 0
             continue
         prefix = line[:columns]
@@ -446,7 +448,7 @@ def log_records(stream, limit: int) -> Iterator[Commit | FileDiff]:
                 yield from _pieces(data)
             return
         if skipping is not None:
-            m = _BOUNDARY.search(data)
+            m = re.search(_BOUNDARY, data)
             if m is None:
                 pending = data[-32:]  # a boundary may straddle two blocks
                 continue
@@ -466,7 +468,7 @@ def log_records(stream, limit: int) -> Iterator[Commit | FileDiff]:
 
 
 def _pieces(data: bytes) -> Iterator[Commit | FileDiff]:
-    for piece in _BOUNDARY.split(data):
+    for piece in re.split(_BOUNDARY, data):
         if piece.startswith(b"\x00"):
             yield Commit(piece[:piece.find(b"\n")] if b"\n" in piece else piece)
         elif piece.startswith(b"diff --"):

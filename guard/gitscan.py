@@ -220,8 +220,11 @@ def _history_revs(repo, source: GitSource) -> tuple[tuple[str, ...], list[str]]:
         options = ("--all",)
     elif source.branch is not None:
         revs.append(git.resolve_commit(repo, source.branch, "--branch"))
+    elif repo.head.is_valid():
+        revs.append(repo.head.commit.hexsha)
     else:
-        revs.append(git.resolve_commit(repo, "HEAD", "HEAD"))
+        raise GuardError("HEAD is an unborn branch (no commit yet); scan another with --branch "
+                         "NAME, or every ref with --all")
     if source.since is not None:
         revs.append("^" + git.resolve_commit(repo, source.since, "--since"))
     return options, revs

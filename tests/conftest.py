@@ -74,3 +74,54 @@ def git_init(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "init", "-q", str(path)], check=True, capture_output=True)
     return path
+
+
+# Git isolated from the machine's own config, with a fixed identity and a clock that ticks once
+# per commit: histories (and their commit order) come out the same on every run.
+GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "Ada Lovelace", "GIT_AUTHOR_EMAIL": "ada@example.com",
+           "GIT_COMMITTER_NAME": "Ada Lovelace", "GIT_COMMITTER_EMAIL": "ada@example.com"}
+
+
+class GitRepo:
+    """A real repository for tests: ``repo.commit({"a.py": "..."})`` writes, stages, commits."""
+
+    def __init__(self, path: Path, *, init: bool = True) -> None:
+        self.path = path
+        self.clock = 1_700_000_000
+        if init:
+            path.mkdir(parents=True, exist_ok=True)
+            self.git("init", "-q", "-b", "main")
+
+    def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        env.update(GIT_ENV)
+        stamp = f"@{self.clock} +0000"
+        env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+        env.update(extra or {})
+        return env
+
+    def git(self, *args: StrPath, check: bool = True, input: bytes | None = None,
+            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+        proc = subprocess.run(["git", *map(os.fspath, args)], cwd=self.path, input=input,
+                              capture_output=True, env=self.env(env), check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"git {args}: {proc.stderr.decode(errors='replace')}")
+        return proc
+
+    def write(self, files: Mapping[str, str | bytes]) -> None:
+        make_tree(self.path, files)
+
+    def commit(self, files: Mapping[str, str | bytes] | None = None, message: str = "change",
+               remove: tuple[str, ...] = ()) -> str:
+        """Write ``files``, remove ``remove``, stage everything, commit; the new commit id."""
+        self.write(files or {})
+        for rel in remove:
+            self.git("rm", "-q", "--", rel)
+        self.git("add", "-A")
+        self.clock += 3600
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.head()
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").stdout.decode().strip()

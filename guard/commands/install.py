@@ -7,8 +7,8 @@ it is renamed to ``<hook>.guard-chained`` and Guard's shim runs it first, so it 
 with its own exit status. Installing again refreshes the shim; ``guard uninstall --git`` removes
 it and renames the previous hook back, byte for byte.
 
-Agents are named as arguments (``guard install claude``); their hooks come with the agent
-modules, so naming one today is a usage error.
+Agents are named as arguments (``guard install claude``, ``--all``, ``--user`` for the user's
+settings): guard.commands.install_agents writes their hook configuration and manifests.
 """
 
 from __future__ import annotations
@@ -25,14 +25,18 @@ MARKER = b"guard-hook-shim"
 PLACEHOLDER = "@GUARD_PYTHON@"
 
 
-def run(*, git: bool, agents: list[str], uninstall: bool = False, cwd: str = ".") -> int:
+def run(*, git: bool, agents: list[str], uninstall: bool = False, cwd: str = ".",
+        every: bool = False, user: bool = False) -> int:
     verb = "uninstall" if uninstall else "install"
-    if agents:
-        raise GuardError(f"{verb}ing agent hooks is not supported yet ({', '.join(agents)}); "
-                         f"for now: `guard {verb} --git`")
+    if agents or every:  # assistants' hooks: see guard.commands.install_agents
+        from guard.commands import install_agents
+
+        install_agents.run(agents, every=every, user=user, uninstall=uninstall, cwd=cwd)
+        if not git:
+            return 0
     if not git:
         raise GuardError(f"nothing to {verb}: name what, e.g. `guard {verb} --git` (git "
-                         "pre-commit and pre-push hooks)")
+                         f"pre-commit and pre-push hooks) or `guard {verb} claude`")
     repo = gitmod.open_repo(cwd)
     if repo.bare:
         raise GuardError("a bare repository has no commits made in it to check",

@@ -325,12 +325,47 @@ def _tree(lang: str, path: str, data: bytes) -> Tree | None:
         parser = _parser(lang)
         if parser is None:
             return None
+        # The same file again with other content (an editor buffer after a keystroke, a file in
+        # the next commit): tell tree-sitter what changed so that it reparses only that part.
+        old = _LAST[2] if _LAST is not None and _LAST[0][0] == path else None
         try:
-            tree = parser.parse(data)
+            if old is not None:
+                _edit(old, _LAST[1], data)  # type: ignore[index]
+                tree = parser.parse(data, old)
+            else:
+                tree = parser.parse(data)
         except Exception:
             tree = None
         _LAST = (key, data, tree)
         return tree
+
+
+def _edit(tree: Tree, old: bytes, new: bytes) -> None:
+    """Record on ``tree`` (parsed from ``old``) the one edit that turns ``old`` into ``new``:
+    the span between their common prefix and their common suffix."""
+    start = _common_prefix(old, new)
+    limit = min(len(old), len(new)) - start
+    tail = _common_prefix(old[::-1][:limit], new[::-1][:limit])
+    old_end, new_end = len(old) - tail, len(new) - tail
+    tree.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
+              start_point=_point(old, start), old_end_point=_point(old, old_end),
+              new_end_point=_point(new, new_end))
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (memcmp, not a loop)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    return (data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1))
 
 
 # --- the check -----------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 ``guard scan FILE…`` with nothing but file names is what pre-commit and editors run on every
 commit and save, so it skips importing click (which alone costs more than Python's start-up):
-it calls the same command function the click command calls, with the same defaults. So does
-``guard view PATH``, which agents run in place of reading a sensitive file, and ``guard scan
---staged``, which the git pre-commit hook runs.
+it calls the same command function the click command calls, with the same defaults. So do
+``guard hook AGENT``, which assistants run before every tool call, ``guard view PATH``, which
+agents run in place of reading a sensitive file, and ``guard scan --staged``, which the git
+pre-commit hook runs.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def _fast_staged() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 2 and args[0] == "hook" and not args[1].startswith("-"):
+        # `guard hook AGENT` runs before every tool call of an assistant: no click
+        from guard import hook
+
+        return hook.main(args[1])
     if args == ["scan", "--staged"]:
         return _fast_staged()
     files = _fast_scan_args(args)

@@ -186,31 +186,65 @@ def view(path: str, config_path: str | None) -> None:
     raise SystemExit(command.run(path, config_path=config_path))
 
 
+@cli.command()
+@click.argument("agent", metavar="AGENT")
+def hook(agent: str) -> None:
+    """Answer one pre-tool hook event of AGENT (read on stdin) in that assistant's own contract:
+    what `guard install AGENT` configures it to run before its tools."""
+    from guard import hook as command
+
+    raise SystemExit(command.main(agent))
+
+
 _git_hooks_option = click.option("--git", "git_hooks", is_flag=True,
                                  help="Plain git hooks: pre-commit runs `guard scan --staged`, "
                                       "pre-push runs `guard scan --pre-push`.")
 
 
+def _agent_hooks_options(f):
+    f = click.option("--user", is_flag=True,
+                     help="The assistants' user settings (~/...) instead of the project's.")(f)
+    return click.option("--all", "every", is_flag=True,
+                        help="Every assistant that has a pre-tool hook.")(f)
+
+
 @cli.command()
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
-def install(agents: tuple[str, ...], git_hooks: bool) -> None:
+@_agent_hooks_options
+def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool) -> None:
     """Install hooks that run Guard: with --git, in this repository's hook directory
     (core.hooksPath when set). A hook already there is kept and runs first, as
-    <hook>.guard-chained. Agent hooks (AGENT...) are not supported yet.
+    <hook>.guard-chained. AGENT... (or --all): the assistant's hook configuration, which runs
+    `guard hook AGENT` before its tools, and its manifests (as `guard protect AGENT`).
 
     With the pre-commit framework, use the guard-scan hook of .pre-commit-hooks.yaml instead.
     """
     from guard.commands import install as command
 
-    raise SystemExit(command.run(git=git_hooks, agents=list(agents)))
+    raise SystemExit(command.run(git=git_hooks, agents=list(agents), every=every, user=user))
 
 
 @cli.command()
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
-def uninstall(agents: tuple[str, ...], git_hooks: bool) -> None:
+@_agent_hooks_options
+def uninstall(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool) -> None:
     """Remove the hooks `guard install` wrote and put back the ones they chained to."""
     from guard.commands import install as command
 
-    raise SystemExit(command.run(git=git_hooks, agents=list(agents), uninstall=True))
+    raise SystemExit(command.run(git=git_hooks, agents=list(agents), uninstall=True,
+                                 every=every, user=user))
+
+
+@cli.command()
+@click.option("--debounce-ms", type=click.IntRange(min=0), default=200, show_default=True,
+              envvar="GUARD_LSP_DEBOUNCE_MS",
+              help="Quiet time after an edit before the document is rescanned.")
+def lsp(debounce_ms: int) -> None:
+    """Run the language server on stdin/stdout: secrets as diagnostics in any editor, with code
+    actions (allow, protect the file, move the literal to .env) and a redacted view.
+    Editors start it themselves; see lsp/ for VS Code, Neovim, Helix and Zed."""
+    from guard.lsp import server  # pygls loads only here: other commands stay fast
+
+    raise SystemExit(server.run(debounce_ms))

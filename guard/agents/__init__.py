@@ -20,6 +20,8 @@ TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are st
 if TYPE_CHECKING:
     from typing import ClassVar
 
+    from guard.decide import Context, Decision
+    from guard.hook import Call, Reply
     from guard.policy import Policy
 
 # name -> module; the order is the order of every listing and table
@@ -38,6 +40,12 @@ REGISTRY = {
     "augment": "augment",
     "kiro": "kiro",
     "qwen": "qwen",
+}
+
+# assistants Guard answers hooks for but writes no manifest to (no ignore file, no deny list in
+# the repository): `guard hook`/`guard install` know them, listings of manifests do not
+HOOK_ONLY = {
+    "codex": "codex",
 }
 
 # `guard hook claude` as one command string, or "guard" with args ["hook", ...]
@@ -79,6 +87,7 @@ class Agent:
     caveats: ClassVar[tuple[str, ...]] = ()
     hook_files: ClassVar[tuple[str, ...]] = ()  # where a `guard hook` entry would be configured
     remembers_entries: ClassVar[bool] = False  # keep Plan.entries in .guard/state.json
+    has_hook: ClassVar[bool] = False  # does `guard hook NAME` answer this assistant's events?
 
     def render(self, policy: Policy) -> list[str]:
         """The managed content in this assistant's dialect."""
@@ -97,6 +106,21 @@ class Agent:
     def snippet(self, policy: Policy) -> str:
         """What ``guard protect --print NAME`` shows: the managed content as text."""
         return "\n".join(self.render(policy)) + "\n"
+
+    def hook_call(self, event: dict) -> Call:
+        """The tool call described by one hook event (a JSON object)."""
+        raise NotImplementedError
+
+    def hook_reply(self, decision: Decision, call: Call, event: dict,
+                   ctx: Context | None = None) -> Reply:
+        """The verdict in the assistant's contract. The default is the one most pre-tool hooks
+        share: exit 0 and no output lets the call run, exit 2 blocks it and stderr goes to the
+        model."""
+        from guard.hook import Reply
+
+        if decision.allowed:
+            return Reply()
+        return Reply(stderr=f"Guard: {decision.reason}\n", code=2)
 
     def hook_status(self, root: str) -> str:
         """"installed", "not installed", or "none" for an assistant without hooks. A hook is
@@ -179,10 +203,10 @@ def names() -> list[str]:
 def get(name: str) -> Agent:
     import importlib
 
-    try:
-        module = REGISTRY[name]
-    except KeyError:
-        raise GuardError(f"unknown assistant {name!r} (known: {', '.join(REGISTRY)})") from None
+    module = REGISTRY.get(name) or HOOK_ONLY.get(name)
+    if module is None:
+        raise GuardError(f"unknown assistant {name!r} (known: {', '.join(REGISTRY)}, "
+                         f"{', '.join(HOOK_ONLY)})")
     return importlib.import_module(f"guard.agents.{module}").AGENT
 
 

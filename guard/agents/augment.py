@@ -1,9 +1,29 @@
 """Augment: ``.augmentignore`` at the workspace root, gitignore glob patterns, applied after
-.gitignore; ``!`` re-includes (docs.augmentcode.com/setup-augment/workspace-indexing)."""
+.gitignore; ``!`` re-includes (docs.augmentcode.com/setup-augment/workspace-indexing).
+
+Hooks (docs.augmentcode.com/cli/hooks): Claude-shaped ``PreToolUse`` in ``.augment/settings.json``
+with Auggie's tool names (``view``, ``launch-process``, ``str-replace-editor``, ``save-file``);
+the documented examples block with exit 2 and the reason on stderr; rewrite unverified.
+"""
 
 from __future__ import annotations
 
-from guard.agents import IgnoreFileAgent
+from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+
+if TYPE_CHECKING:
+    from guard.hook import Call
+
+HOOK_TOOLS = {
+    "view": ("read", "path|file_path"),
+    "save-file": ("write", "path|file_path", "file_content|content"),
+    "str-replace-editor": ("edit", "path|file_path", "new_str|new_str_1"),
+    "launch-process": ("shell", "command"),
+    "grep-search": ("search", "directory_absolute_path|path", "query|pattern",
+                    "files_include_glob"),
+    "codebase-retrieval": ("skip",),
+    "web-fetch": ("skip",),
+    "web-search": ("skip",),
+}
 
 
 class Augment(IgnoreFileAgent):
@@ -16,6 +36,12 @@ class Augment(IgnoreFileAgent):
         "tool calls",
     )
     hook_files = (".augment/settings.json", "~/.augment/settings.json")
+    has_hook = True
+
+    def hook_call(self, event: dict) -> Call:
+        from guard.agents.claude import claude_call
+
+        return claude_call(event, HOOK_TOOLS)
 
 
 AGENT = Augment()

@@ -13,6 +13,13 @@ Why both tools: a Read deny also hides files from Grep, Glob and @-mentions and 
 tool on them, but not Write or NotebookEdit; an Edit deny covers every built-in editing tool.
 ``Glob(...)``/``Write(...)`` path rules are ignored by Claude Code (with a startup warning).
 
+Hook (code.claude.com/docs/en/hooks): ``PreToolUse`` gets ``tool_name`` and ``tool_input``
+(Read ``file_path`` absolute, Bash ``command``, Grep ``pattern``/``path``/``glob``; MCP tools
+``mcp__server__tool``). A deny is ``hookSpecificOutput.permissionDecision: "deny"`` with a reason
+the model reads; silence with exit 0 lets the normal permission flow go on. ``updatedInput``
+replaces the tool input: a Read of a sensitive text file is redirected to its redacted view
+under ``.guard/views/`` (offset and limit kept), so the agent sees keys, never values.
+
 JSON has no comments, so Guard cannot mark its entries in the file, and Claude Code's settings
 schema has no place for a Guard key. Guard adds the entries it wants and remembers which ones it
 added in ``.guard/state.json``; on the next run it removes only those of them the policy no
@@ -28,9 +35,31 @@ from guard.agents import TYPE_CHECKING, Agent, Plan
 from guard.errors import GuardError
 
 if TYPE_CHECKING:
+    from guard.decide import Context, Decision
+    from guard.hook import Call, Reply
     from guard.policy import Policy
 
 TOOLS = ("Read", "Edit")
+
+# tool -> (kind, path or command argument, content argument | search: path, pattern, glob)
+HOOK_TOOLS = {
+    "Read": ("read", "file_path"),
+    "Write": ("write", "file_path", "content"),
+    "Edit": ("edit", "file_path", "new_string"),
+    "MultiEdit": ("edit", "file_path"),
+    "NotebookEdit": ("edit", "notebook_path", "new_source"),
+    "Grep": ("search", "path", "pattern", "glob"),
+    "Glob": ("list",),
+    "LS": ("list",),
+    "Bash": ("shell", "command"),
+    "BashOutput": ("skip",),
+    "KillShell": ("skip",),
+    "TodoWrite": ("skip",),
+    "Task": ("skip",),
+    "WebSearch": ("skip",),
+    "WebFetch": ("skip",),
+    "ExitPlanMode": ("skip",),
+}
 
 
 def rule_path(pattern: str) -> str | None:
@@ -64,6 +93,14 @@ class Claude(Agent):
         "`guard protect` runs again",
     )
     hook_files = (".claude/settings.json", ".claude/settings.local.json", "~/.claude/settings.json")
+    has_hook = True
+
+    def hook_call(self, event: dict) -> Call:
+        return claude_call(event, HOOK_TOOLS)
+
+    def hook_reply(self, decision: Decision, call: Call, event: dict,
+                   ctx: Context | None = None) -> Reply:
+        return claude_reply(decision, call, event, ctx, rewrite=True)
 
     def render(self, policy: Policy) -> list[str]:
         specs = dict.fromkeys(s for s in (rule_path(line.pattern)
@@ -105,6 +142,54 @@ class Claude(Agent):
         lines = [_gitignore_line(d[len("Read("):-1]) for d in deny
                  if isinstance(d, str) and d.startswith("Read(") and d.endswith(")")]
         return compile_lines([ln for ln in lines if ln]).match_file(path)
+
+
+def claude_call(event: dict, table: dict[str, tuple]) -> Call:
+    """A Claude-shaped PreToolUse event (Claude Code, Codex, Qwen Code, Augment)."""
+    from guard.hook import Call, tool_call, workspace
+
+    name = event.get("hook_event_name")
+    if name is not None and name != "PreToolUse":
+        return Call("skip")  # another event in the same settings: nothing to decide
+    tool = event.get("tool_name")
+    if not isinstance(tool, str) or not tool:
+        return Call("bad", problem="the event has no tool_name")
+    args = event.get("tool_input")
+    call = tool_call(table, tool, args, workspace(event, "cwd"), ("mcp__",))
+    if tool == "MultiEdit" and isinstance(args, dict) and isinstance(args.get("edits"), list):
+        call.content = "\n".join(e.get("new_string", "") for e in args["edits"]
+                                 if isinstance(e, dict) and isinstance(e.get("new_string"), str))
+    return call
+
+
+def claude_reply(decision: Decision, call: Call, event: dict, ctx: Context | None,
+                 rewrite: bool) -> Reply:
+    """``hookSpecificOutput`` with ``permissionDecision``; with ``rewrite``, a read that has a
+    redacted view is allowed with ``updatedInput`` pointing at the view."""
+    from guard.errors import GuardError
+    from guard.hook import Reply, dumps, redacted_view
+
+    if decision.allowed:
+        return Reply()
+    if call.kind == "bad" and not event:
+        # not even JSON: exit 2 blocks whatever Claude Code makes of stdout
+        return Reply(stderr=f"Guard: {decision.reason}\n", code=2)
+    out = {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+           "permissionDecisionReason": f"Guard: {decision.reason}"}
+    if rewrite and decision.action == "view" and call.kind == "read" and ctx is not None:
+        try:
+            view = redacted_view(ctx, decision.path)
+        except (GuardError, OSError):
+            view = None  # no view (too large, unreadable): the deny and its hint stand
+        if view is not None:
+            updated = dict(call.args) if isinstance(call.args, dict) else {}
+            updated["file_path"] = view
+            out = {"hookEventName": "PreToolUse", "permissionDecision": "allow",
+                   "permissionDecisionReason": (
+                       f"Guard: {ctx.shown(decision.path)} is sensitive; reading its redacted "
+                       f"view {ctx.shown(view)} instead (secret values replaced by placeholders)"),
+                   "updatedInput": updated}
+    return Reply(stdout=dumps({"hookSpecificOutput": out}))
 
 
 def _gitignore_line(spec: str) -> str | None:

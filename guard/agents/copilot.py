@@ -16,7 +16,28 @@ import re
 from guard.agents import TYPE_CHECKING, Agent
 
 if TYPE_CHECKING:
+    from guard.decide import Context, Decision
+    from guard.hook import Call, Reply
     from guard.policy import Policy
+
+# Copilot CLI hooks (github/docs content/copilot/reference/hooks-reference.md): ``preToolUse``
+# gets camelCase ``toolName`` and ``toolArgs`` (a JSON string); with a PascalCase event name
+# (``PreToolUse``) the payload is Claude's, tool names included. The reply is
+# ``{"permissionDecision": "deny", "permissionDecisionReason": ...}``; ``modifiedArgs`` replaces
+# the arguments, which redirects a ``view`` of a sensitive file to its redacted view. A crash or
+# exit 2 denies (fail closed), a timeout allows.
+HOOK_TOOLS = {
+    "view": ("read", "path|file_path"),
+    "create": ("write", "path|file_path", "file_text|content"),
+    "edit": ("edit", "path|file_path", "new_str|new_string"),
+    "str_replace": ("edit", "path|file_path", "new_str|new_string"),
+    "grep": ("search", "path", "pattern", "glob"),
+    "glob": ("list",),
+    "bash": ("shell", "command"),
+    "powershell": ("shell", "command"),
+    "web_fetch": ("skip",),
+    "task": ("skip",),
+}
 
 HEADER = ("# GitHub Copilot content exclusion, from `guard protect --print copilot`.\n"
           "# Paste into Settings > Copilot > Content exclusion > "
@@ -47,6 +68,44 @@ class Copilot(Agent):
         "Copilot CLI, the cloud agent and Agent mode in the IDE do not apply content exclusion",
     )
     hook_files = (".github/hooks/*.json", "~/.copilot/hooks/*.json")
+    has_hook = True
+
+    def hook_call(self, event: dict) -> Call:
+        from guard.hook import Call, tool_call, workspace
+
+        if "tool_name" in event:  # PascalCase event: Claude's payload and tool names
+            from guard.agents.claude import HOOK_TOOLS as CLAUDE_TOOLS
+            from guard.agents.claude import claude_call
+
+            return claude_call(event, CLAUDE_TOOLS)
+        tool = event.get("toolName")
+        if not isinstance(tool, str) or not tool:
+            return Call("bad", problem="the event has no toolName")
+        return tool_call(HOOK_TOOLS, tool, event.get("toolArgs"), workspace(event, "cwd"),
+                         ("mcp__", "mcp_"))
+
+    def hook_reply(self, decision: Decision, call: Call, event: dict,
+                   ctx: Context | None = None) -> Reply:
+        from guard.errors import GuardError
+        from guard.hook import Reply, dumps, redacted_view
+
+        if decision.allowed:
+            return Reply()
+        if "tool_name" in event:
+            from guard.agents.claude import claude_reply
+
+            return claude_reply(decision, call, event, ctx, rewrite=False)
+        if decision.action == "view" and call.kind == "read" and ctx is not None:
+            try:
+                view = redacted_view(ctx, decision.path)
+            except (GuardError, OSError):
+                view = None
+            if view is not None and isinstance(call.args, dict):
+                key = "file_path" if "file_path" in call.args else "path"
+                return Reply(stdout=dumps({"permissionDecision": "allow",
+                                           "modifiedArgs": dict(call.args, **{key: view})}))
+        return Reply(stdout=dumps({"permissionDecision": "deny",
+                                   "permissionDecisionReason": f"Guard: {decision.reason}"}))
 
     def render(self, policy: Policy) -> list[str]:
         paths = dict.fromkeys(p for p in (exclusion_path(line.pattern)

@@ -1,9 +1,55 @@
 """Gemini CLI: ``.geminiignore`` at the project root, gitignore conventions including ``!``
-(google-gemini/gemini-cli docs/cli/gemini-ignore.md)."""
+(google-gemini/gemini-cli docs/cli/gemini-ignore.md).
+
+Hook (docs/hooks/reference.md): ``BeforeTool`` gets ``tool_name`` and ``tool_input`` (tools
+``read_file``, ``read_many_files``, ``write_file``, ``replace``, ``grep_search``, ``glob``,
+``run_shell_command``; MCP ``mcp_<server>_<tool>``). ``{"decision": "deny", "reason": ...}`` blocks
+and the reason goes to the model. Gemini CLI could rewrite the input, but its file tools refuse
+git-ignored paths, and the redacted views live in a git-ignored directory: a denial with the
+``guard view`` hint is the reply.
+"""
 
 from __future__ import annotations
 
-from guard.agents import IgnoreFileAgent
+from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+
+if TYPE_CHECKING:
+    from guard.decide import Context, Decision
+    from guard.hook import Call, Reply
+
+# tool -> (kind, path or command argument, content argument | search: path, pattern, glob).
+# Argument names changed across versions (absolute_path -> file_path, path -> dir_path).
+HOOK_TOOLS = {
+    "read_file": ("read", "file_path|absolute_path|path"),
+    "read_many_files": ("other",),  # paths and include patterns: judged argument by argument
+    "write_file": ("write", "file_path|absolute_path|path", "content"),
+    "replace": ("edit", "file_path|absolute_path|path", "new_string"),
+    "edit": ("edit", "file_path|absolute_path|path", "new_string"),
+    "grep_search": ("search", "dir_path|path", "pattern", "include|glob"),
+    "search_file_content": ("search", "dir_path|path", "pattern", "include|glob"),
+    "grep": ("search", "dir_path|path", "pattern", "include|glob"),
+    "glob": ("list",),
+    "list_directory": ("list",),
+    "run_shell_command": ("shell", "command"),
+    "web_fetch": ("skip",),
+    "google_web_search": ("skip",),
+    "save_memory": ("skip",),
+    "write_todos": ("skip",),
+    "todo_write": ("skip",),
+}
+
+
+def gemini_call(event: dict, event_name: str, table: dict[str, tuple]) -> Call:
+    """A Gemini-shaped pre-tool event (Gemini CLI ``BeforeTool``, Qwen Code ``PreToolUse``)."""
+    from guard.hook import Call, tool_call, workspace
+
+    name = event.get("hook_event_name")
+    if name is not None and name != event_name:
+        return Call("skip")
+    tool = event.get("tool_name")
+    if not isinstance(tool, str) or not tool:
+        return Call("bad", problem="the event has no tool_name")
+    return tool_call(table, tool, event.get("tool_input"), workspace(event, "cwd"), ("mcp_",))
 
 
 class Gemini(IgnoreFileAgent):
@@ -19,6 +65,18 @@ class Gemini(IgnoreFileAgent):
         # Guard's exceptions name files (.env.example), which that report does not concern.
     )
     hook_files = (".gemini/settings.json", "~/.gemini/settings.json")
+    has_hook = True
+
+    def hook_call(self, event: dict) -> Call:
+        return gemini_call(event, "BeforeTool", HOOK_TOOLS)
+
+    def hook_reply(self, decision: Decision, call: Call, event: dict,
+                   ctx: Context | None = None) -> Reply:
+        from guard.hook import Reply, dumps
+
+        if decision.allowed:
+            return Reply()
+        return Reply(stdout=dumps({"decision": "deny", "reason": f"Guard: {decision.reason}"}))
 
 
 AGENT = Gemini()

@@ -1,9 +1,20 @@
 """Qwen Code: ``.qwenignore`` at the project root, gitignore conventions including ``!``
-(qwenlm.github.io/qwen-code-docs/en/users/configuration/qwen-ignore)."""
+(qwenlm.github.io/qwen-code-docs/en/users/configuration/qwen-ignore).
+
+Hook: Claude-style ``PreToolUse`` in ``.qwen/settings.json`` with Gemini CLI's tool names
+(``read_file``, ``run_shell_command``, ``grep_search``…). Verified in the Qwen Code 0.15 bundle
+(``PreToolUseHookOutput``): ``hookSpecificOutput.permissionDecision: "deny"`` (or a top-level
+``decision: "deny"``) blocks with ``permissionDecisionReason``. Input rewriting is only read from
+permission requests, so a read of a sensitive file is denied with the ``guard view`` hint.
+"""
 
 from __future__ import annotations
 
-from guard.agents import IgnoreFileAgent
+from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+
+if TYPE_CHECKING:
+    from guard.decide import Context, Decision
+    from guard.hook import Call, Reply
 
 
 class Qwen(IgnoreFileAgent):
@@ -16,6 +27,18 @@ class Qwen(IgnoreFileAgent):
         "covered (a Gemini CLI fork: the glob/grep override loophole probably applies)",
     )
     hook_files = (".qwen/settings.json", "~/.qwen/settings.json")
+    has_hook = True
+
+    def hook_call(self, event: dict) -> Call:
+        from guard.agents.gemini import HOOK_TOOLS, gemini_call
+
+        return gemini_call(event, "PreToolUse", HOOK_TOOLS)
+
+    def hook_reply(self, decision: Decision, call: Call, event: dict,
+                   ctx: Context | None = None) -> Reply:
+        from guard.agents.claude import claude_reply
+
+        return claude_reply(decision, call, event, ctx, rewrite=False)
 
 
 AGENT = Qwen()

@@ -1,9 +1,21 @@
 """Windsurf (Codeium / Devin Desktop): ``.codeiumignore`` at the repository root, "the same
-syntax as .gitignore" (docs.windsurf.com/context-awareness/windsurf-ignore)."""
+syntax as .gitignore" (docs.windsurf.com/context-awareness/windsurf-ignore).
+
+Cascade hooks (docs.windsurf.com/windsurf/cascade/hooks): ``.windsurf/hooks.json``; events
+``pre_read_code``, ``pre_write_code``, ``pre_run_command``, ``pre_mcp_tool_use``. The event names
+the action in ``agent_action_name`` and its arguments in ``tool_info`` (``file_path``,
+``command_line``, ``cwd``, ``mcp_tool_name``, ``mcp_tool_arguments``; field names from third-party
+docs, unverified). A pre-hook blocks with exit 2, stderr shown; there is no rewrite channel.
+"""
 
 from __future__ import annotations
 
-from guard.agents import IgnoreFileAgent
+from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+
+if TYPE_CHECKING:
+    from guard.hook import Call
+
+HOOK_EVENTS = ("pre_read_code", "pre_write_code", "pre_run_command", "pre_mcp_tool_use")
 
 
 class Windsurf(IgnoreFileAgent):
@@ -16,6 +28,28 @@ class Windsurf(IgnoreFileAgent):
         "unverified, and terminal commands are not covered",
     )
     hook_files = (".windsurf/hooks.json", "~/.codeium/windsurf/hooks.json")
+    has_hook = True
+
+    def hook_call(self, event: dict) -> Call:
+        from guard.hook import Call, first, tool_call
+
+        action = event.get("agent_action_name")
+        info = event.get("tool_info")
+        if not isinstance(info, dict):
+            return Call("bad", problem="the event has no tool_info object")
+        import os
+
+        cwd = first(info, "cwd") or os.getcwd()
+        if action == "pre_read_code":
+            return tool_call({"r": ("read", "file_path|path")}, "r", info, cwd)
+        if action == "pre_write_code":
+            return tool_call({"w": ("edit", "file_path|path")}, "w", info, cwd)
+        if action == "pre_run_command":
+            return tool_call({"s": ("shell", "command_line|command")}, "s", info, cwd)
+        if action == "pre_mcp_tool_use":
+            tool = first(info, "mcp_tool_name") or "mcp"
+            return tool_call({}, tool, info.get("mcp_tool_arguments"), cwd, ("",))
+        return Call("skip")
 
 
 AGENT = Windsurf()

@@ -1,0 +1,140 @@
+"""Codex CLI, Gemini CLI and Qwen Code, for real: `guard install AGENT`, then a headless session
+against a loopback mock model that asks for the secrets through the shell and the file tools.
+See /work/shared/reference/agent-clients-headless.md for each client's setup and traps."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.clients import assert_guarded, base_env, client, guard_install, sandbox
+from tests.e2e.mockmodel import MockModel, Step
+
+# what the agent's shell is asked to run; every one but the first reveals a secret
+SHELL_ATTEMPTS = [
+    "cat app.txt",
+    "cat .env",
+    "grep -r sk_live .",
+    "python3 -c 'print(open(\".env\").read())'",
+    "cp .env leak.txt && cat leak.txt",
+    "cat notes.txt",
+    "head .e*",
+    "cat ~/.aws/credentials",
+    "env",
+    "printenv STRIPE_KEY",
+]
+
+
+def run_client(args: list[str], repo: Path, env: dict[str, str], name: str,
+               timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, f"{name} failed ({proc.returncode}): " \
+                                 f"{proc.stdout[-1500:]}\n{proc.stderr[-2500:]}"
+    return proc
+
+
+def tool_names(request: dict[str, Any]) -> set[str]:
+    names = set()
+    for tool in request.get("tools") or []:
+        names.add(tool.get("name") or (tool.get("function") or {}).get("name"))
+        for decl in tool.get("functionDeclarations") or []:
+            names.add(decl.get("name"))
+    return names
+
+
+# --- Codex CLI ------------------------------------------------------------------------------------
+
+def codex_shell(command: str) -> Step:
+    def step(request: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        names = tool_names(request)
+        if "exec_command" in names:
+            return "exec_command", {"cmd": command}
+        if "shell_command" in names:
+            return "shell_command", {"command": command}
+        return "shell", {"command": ["bash", "-lc", command]}
+    return step
+
+
+@pytest.mark.slow
+def test_codex_never_sends_the_canary(tmp_path: Path) -> None:
+    exe = client("codex")
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    guard_install(repo, env, "codex")
+    with MockModel([codex_shell(c) for c in SHELL_ATTEMPTS]) as mock:
+        (home / ".codex").mkdir(parents=True, exist_ok=True)
+        (home / ".codex" / "config.toml").write_text(
+            'model = "mock-model"\nmodel_provider = "mock"\n'
+            "[model_providers.mock]\nname = \"mock\"\n"
+            f'base_url = "{mock.url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
+            "[features]\nhooks = true\n"
+            f'[projects."{repo}"]\ntrust_level = "trusted"\n')
+        env.update(MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+        run_client([str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check",
+                    "--dangerously-bypass-hook-trust", "Look at this project's configuration."],
+                   repo, env, "codex")
+        seen = mock.seen()
+    assert_guarded(seen, "Codex CLI")
+    assert seen.count(b"Guard: ") >= 6, "fewer denials than expected reached the model"
+
+
+# --- Gemini CLI -----------------------------------------------------------------------------------
+
+def gemini_steps(repo: Path, home: Path) -> list[Step]:
+    def call(name: str, **args: object) -> Step:
+        return lambda _request: (name, args)
+
+    return [call("read_file", file_path=str(repo / ".env")),
+            call("grep_search", pattern="sk_live", dir_path=str(repo), no_ignore=True),
+            *[call("run_shell_command", command=c) for c in SHELL_ATTEMPTS]]
+
+
+def trust(home: Path, repo: Path, product: str) -> None:
+    (home / product).mkdir(parents=True, exist_ok=True)
+    (home / product / "trustedFolders.json").write_text(json.dumps({str(repo): "TRUST_FOLDER"}))
+
+
+@pytest.mark.slow
+def test_gemini_cli_never_sends_the_canary(tmp_path: Path) -> None:
+    exe = client("gemini")
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    guard_install(repo, env, "gemini")
+    trust(home, repo, ".gemini")
+    (home / ".gemini" / "settings.json").write_text(json.dumps(
+        {"security": {"auth": {"selectedType": "gemini-api-key"}},
+         "general": {"disableAutoUpdate": True}, "privacy": {"usageStatisticsEnabled": False},
+         "telemetry": {"enabled": False}}))
+    with MockModel(gemini_steps(repo, home)) as mock:
+        env.update(GOOGLE_GEMINI_BASE_URL=mock.url, GEMINI_API_KEY="dummy-e2e-key")
+        run_client([str(exe), "-p", "Look at this project's configuration.", "--output-format",
+                    "json", "--approval-mode", "yolo"], repo, env, "gemini")
+        seen = mock.seen()
+    assert_guarded(seen, "Gemini CLI")
+    assert seen.count(b"Guard: ") >= 6, "fewer denials than expected reached the model"
+
+
+# --- Qwen Code ------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_qwen_code_never_sends_the_canary(tmp_path: Path) -> None:
+    exe = client("qwen")
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    guard_install(repo, env, "qwen")
+    trust(home, repo, ".qwen")
+    with MockModel(gemini_steps(repo, home)) as mock:
+        env.update(OPENAI_BASE_URL=f"{mock.url}/v1", OPENAI_API_KEY="dummy-e2e-key",
+                   OPENAI_MODEL="mock-model")
+        run_client([str(exe), "--auth-type", "openai", "--approval-mode", "yolo",
+                    "--output-format", "json", "Look at this project's configuration."],
+                   repo, env, "qwen")
+        seen = mock.seen()
+    # the memory extraction after the session re-sends the conversation: covered by `seen`
+    assert_guarded(seen, "Qwen Code")
+    assert seen.count(b"Guard: ") >= 6, "fewer denials than expected reached the model"

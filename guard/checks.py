@@ -9,7 +9,10 @@ from __future__ import annotations
 import binascii
 import math
 import re
-from collections.abc import Callable
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 BASE62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 

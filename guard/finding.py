@@ -16,11 +16,30 @@ def fingerprint_key() -> bytes:
 
 
 def fingerprint(value: bytes, key: bytes | None = None) -> str:
-    """A stable keyed hash of a secret value: equal values, equal fingerprints."""
-    import hashlib
-    import hmac
+    """A stable keyed hash of a secret value: equal values, equal fingerprints (HMAC-SHA256)."""
+    return hmac_sha256(key or fingerprint_key(), value)[:20]
 
-    return hmac.new(key or fingerprint_key(), value, hashlib.sha256).hexdigest()[:20]
+
+def hmac_sha256(key: bytes, message: bytes) -> str:
+    """HMAC-SHA256 (RFC 2104) as hex, on the interpreter's built-in SHA-256: importing hashlib
+    loads OpenSSL, which costs a pre-commit hook more than all of its scanning."""
+    sha256 = _sha256()
+    if len(key) > 64:
+        key = sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = sha256(bytes(b ^ 0x36 for b in key) + message).digest()
+    return sha256(bytes(b ^ 0x5C for b in key) + inner).hexdigest()
+
+
+def _sha256() -> object:
+    try:
+        from _sha256 import sha256  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256
+    return sha256
 
 
 def mask(value: bytes) -> str:

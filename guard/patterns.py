@@ -8,7 +8,10 @@ caller can cache them and never import pathspec again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 
 
 def translate(lines: Iterable[str]) -> list[tuple[str, bool]]:

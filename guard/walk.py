@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 
 from guard.config import Config, matchable
 from guard.patterns import GitIgnore
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # Reasons a file is not read. Each skip is counted in the summary and listed with --verbose.
 SYMLINK_OUTSIDE = "symlink pointing outside the scanned tree"

@@ -117,3 +117,13 @@ def test_hyperscan_database_cache_round_trip(tmp_path: Path) -> None:
     second = prefilter.HyperscanPrefilter(["ghp_", "token"], cache)
     assert (tmp_path / "kw.hsdb").exists()
     assert first.hits(b"x ghp_ y TOKEN") == second.hits(b"x ghp_ y TOKEN") == [(0, 6), (1, 14)]
+
+
+def test_fingerprint_is_hmac_sha256() -> None:
+    import hashlib
+    import hmac
+
+    from guard.finding import hmac_sha256
+
+    for key, message in ((b"k", b"v"), (b"x" * 100, GH.encode()), (b"", b"")):
+        assert hmac_sha256(key, message) == hmac.new(key, message, hashlib.sha256).hexdigest()

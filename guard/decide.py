@@ -19,6 +19,7 @@ import re
 from guard import config as config_mod
 from guard import ruleset, shell
 from guard.errors import GuardError
+from guard.walk import find_root
 
 CONTENT_LIMIT = 1024 * 1024  # bytes of one file scanned at decision time
 TREE_MAX_ENTRIES = 20_000  # a search scope larger than this is refused as unverifiable
@@ -208,17 +209,6 @@ class Context:
         for f in sorted(found, key=lambda f: -len(f.secret)):
             data = data.replace(f.secret, f.masked.encode())
         return data.decode("utf-8", "replace")
-
-
-def find_root(start: str) -> str:
-    d = start
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return start
-        d = parent
 
 
 def _ctx(cwd: str, env: dict[str, str] | None, ctx: Context | None) -> Context:

@@ -171,19 +171,6 @@ def rebase(pattern: str, prefix: str) -> str:
 # --- building the policy from a tree -----------------------------------------------------------
 
 
-def find_root(start: str) -> str:
-    """The repository holding ``start`` (the first directory up with a .git), else ``start``."""
-    start = os.path.abspath(start)
-    d = start
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return start
-        d = parent
-
-
 def build(root: str, cfg: config_mod.Config, *, gitignore: bool = True, jobs: int = 0,
           pack: ruleset.RuleSet | None = None) -> Policy:
     """Scan the tree at ``root`` and derive the policy from the rules, the config and the scan."""

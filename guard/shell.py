@@ -21,6 +21,7 @@ import os
 import re
 
 from guard import shellparse as sp
+from guard.walk import find_root
 
 MAX_VARIANTS = 32  # alternatives one word may expand to (for loops, ${x:-y}, braces)
 MAX_GLOB_MATCHES = 256
@@ -1407,7 +1408,7 @@ def _git(w: _Walker, name: str, args: list[Arg], cmd: sp.Simple, feed, code) -> 
         return None
     sub, rest = args[i].text, args[i + 1:]
     inner = _Walker(w.r, cwd, w.env, w.home, w.depth, w.vars)
-    root = _repo_root(cwd)
+    root = find_root(cwd)
     if sub == "rev-parse" and any(a.text == "--show-toplevel" for a in rest):
         return Static(root + "\n")  # type: ignore[return-value]
     flags = {a.text for a in rest if a.text.startswith("-")}
@@ -1445,17 +1446,6 @@ def _git(w: _Walker, name: str, args: list[Arg], cmd: sp.Simple, feed, code) -> 
         else:
             inner.touch("read", a, f"git {sub}")
     return None
-
-
-def _repo_root(cwd: str) -> str:
-    d = cwd
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return cwd
-        d = parent
 
 
 def _docker(w: _Walker, name: str, args: list[Arg], cmd: sp.Simple, feed, code) -> None:

@@ -100,6 +100,19 @@ def _initial_ignores(root: str) -> _Ignores:
     return ignores  # the root's own .gitignore is read by _walk_dir, like every directory's
 
 
+def find_root(start: str) -> str:
+    """The repository holding ``start`` (the first directory up with a .git), else ``start``."""
+    start = os.path.abspath(start)
+    d = start
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return start
+        d = parent
+
+
 def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:
     """Every file under ``root`` (paths relative to it), in a stable order."""
     root = os.path.abspath(root)

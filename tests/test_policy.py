@@ -9,7 +9,7 @@ from pathlib import Path
 import pathspec
 import pytest
 
-from guard import config, policy
+from guard import config, policy, walk
 from tests.conftest import git_init, make_tree
 from tests.protect_repo import READABLE, SENSITIVE, TOKEN, make_repo
 
@@ -153,7 +153,7 @@ def test_an_anchored_path_matches_exactly_that_file(tmp_path: Path, name: str) -
 def test_find_root_walks_up_to_the_repository(tmp_path: Path) -> None:
     repo = git_init(tmp_path / "r")
     (repo / "a" / "b").mkdir(parents=True)
-    assert policy.find_root(str(repo / "a" / "b")) == str(repo)
+    assert walk.find_root(str(repo / "a" / "b")) == str(repo)
     plain = tmp_path / "plain"
     plain.mkdir()
-    assert policy.find_root(str(plain)) == str(plain)
+    assert walk.find_root(str(plain)) == str(plain)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from io import TextIOBase as TextIO
 
 from guard import agents as agents_mod
-from guard import manifest, policy
+from guard import manifest, policy, walk
 from guard.commands.protect import build_policy, read_state
 from guard.commands.scan import load_config
 from guard.errors import GuardError
@@ -45,7 +45,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None,
         config_path: str | None = None, gitignore: bool = True, jobs: int = 0,
         stream: TextIO | None = None) -> int:
     out = stream or sys.stdout
-    root = policy.find_root(root or ".")
+    root = walk.find_root(root or ".")
     cfg = load_config(config_path, [root])
     if agents or cfg.agents:
         selected = agents_mod.resolve(agents, cfg.agents, cfg.path)

@@ -315,7 +315,7 @@ def _is_shim(path: str) -> bool:
 
 
 def _root(cwd: str) -> str:
-    from guard.decide import find_root
+    from guard.walk import find_root
 
     return find_root(os.path.abspath(cwd))
 

@@ -8,7 +8,7 @@ import os
 import sys
 
 from guard import agents as agents_mod
-from guard import manifest, policy
+from guard import manifest, policy, walk
 from guard.commands.scan import load_config
 from guard.errors import GuardError
 
@@ -20,7 +20,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None, check: bool
         dry_run: bool = False, print_agent: str | None = None, config_path: str | None = None,
         gitignore: bool = True, jobs: int = 0) -> int:
     """The whole command; returns the exit code (1: --check found a manifest to update)."""
-    root = policy.find_root(root or ".")
+    root = walk.find_root(root or ".")
     cfg = load_config(config_path, [root])
     if print_agent:
         agent = agents_mod.get(print_agent)

@@ -18,7 +18,7 @@ from lsprotocol import types
 
 from guard import agents as agents_mod
 from guard import config as config_mod
-from guard import manifest, policy, redact, ruleset
+from guard import manifest, policy, redact, ruleset, walk
 from guard.engine import Engine
 from guard.errors import GuardError
 from guard.finding import Finding
@@ -79,7 +79,7 @@ def context_for(path: str, fallback_root: str | None = None) -> Context:
     """The context of the file at ``path``. Keyed by the config file's size and mtime, so that
     an edited .guard.toml takes effect on the next call without a restart."""
     directory = os.path.dirname(os.path.abspath(path))
-    root = policy.find_root(directory)
+    root = walk.find_root(directory)
     if not os.path.exists(os.path.join(root, ".git")) and fallback_root:
         root = fallback_root
     cfg_path = config_mod.find(directory)

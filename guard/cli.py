@@ -30,6 +30,9 @@ def cli() -> None:
     guard baseline        accept today's findings; then `guard scan --baseline …`
     guard protect         write every AI assistant's ignore file / deny rules
     guard doctor          which sensitive files each assistant can still read
+    guard install claude  hooks that stop an agent reading secrets (--all, --git)
+    guard view .env       the file with every secret value redacted
+    guard lsp             language server: secrets as diagnostics in your editor
     """
 
 

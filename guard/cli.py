@@ -173,6 +173,25 @@ def doctor(agents: list[str], root: str | None, config_path: str | None,
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--method", type=click.Choice(["probe", "fewshot", "heuristic"]),
+              help="How to classify (default: `method` in the config's model table, else "
+                   "probe; heuristic when the model cannot run).")
+@_config_option
+@_gitignore_option
+def classify(paths: tuple[str, ...], method: str | None, config_path: str | None,
+             gitignore: bool) -> None:
+    """Show the local model's verdict (sensitive or benign) and score for each file in PATHS
+    that the rules leave undecided: a secret-named key holds a value no provider or path rule
+    settles. Other files say why they need no model. Works whether or not the model is enabled
+    in the config; without the llm extra it shows the heuristic's verdicts."""
+    from guard.commands import classify as command
+
+    raise SystemExit(command.run(list(paths), config_path=config_path, method=method,
+                                 gitignore=gitignore))
+
+
+@cli.command()
 @click.argument("path", type=click.Path())
 @_config_option
 def view(path: str, config_path: str | None) -> None:

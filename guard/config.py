@@ -10,6 +10,13 @@
     paths = ["docs/**"]               # findings under these paths are allowed
     rules = ["jwt"]                   # rules switched off
     fingerprints = ["3f1c…"]          # single findings allowed by fingerprint
+
+    [tool.guard.model]                # the optional local model (guard.classify), off by default
+    enabled = true
+    path = "models/other.gguf"        # default: Gemma 3 270M from the llm extra
+    method = "probe"                  # probe, fewshot or heuristic
+    timeout = 10                      # seconds per file
+    threshold = 0.5                   # score from which a file is sensitive
 """
 
 from __future__ import annotations
@@ -21,8 +28,12 @@ from guard.patterns import GitIgnore, translate
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 TOP_KEYS = {"exclude": list, "max-file-size": int, "rules": list, "sensitive": list, "allow": dict,
-            "agents": list}
+            "agents": list, "model": dict}
 ALLOW_KEYS = {"paths": list, "rules": list, "fingerprints": list}
+# The model table's keys: each with the types it accepts (an int timeout is as good as a float).
+MODEL_KEYS: dict[str, tuple[type, ...]] = {"enabled": (bool,), "path": (str,), "method": (str,),
+                                           "timeout": (int, float), "threshold": (int, float)}
+MODEL_METHODS = ("probe", "fewshot", "heuristic")
 
 
 class Config:
@@ -37,6 +48,7 @@ class Config:
         self.rule_paths: list[str] = [os.path.join(self.base, p) for p in data.get("rules", [])]
         self.sensitive: list[str] = data.get("sensitive", [])
         self.agents: list[str] = data.get("agents", [])
+        self.model: dict = data.get("model", {})
         allow = data.get("allow", {})
         self.allow_paths: list[str] = allow.get("paths", [])
         self.allow_rules: frozenset[str] = frozenset(allow.get("rules", []))
@@ -175,8 +187,28 @@ def _parse(path: str) -> dict:
     _validate(data, TOP_KEYS, path, text, "", table)
     _validate(data.get("allow", {}), ALLOW_KEYS, path, text, "allow.",
               f"{table}.allow" if table else "allow")
+    _validate_model(data.get("model", {}), path, text, f"{table}.model" if table else "model")
     _check_rule_paths(data, path, text, table)
     return data
+
+
+def _validate_model(data: dict, path: str, text: str, table: str) -> None:
+    """The model table: booleans and floats are welcome here, unlike in the rest."""
+    for key, value in data.items():
+        line = _line_of(text, key, table)
+        if key not in MODEL_KEYS:
+            known = ", ".join(f"model.{k}" for k in MODEL_KEYS)
+            raise GuardError(f"unknown setting model.{key!r} (known: {known})", path, line)
+        kinds = MODEL_KEYS[key]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise GuardError(f"model.{key} must be a {' or '.join(k.__name__ for k in kinds)}, "
+                             f"not {type(value).__name__}", path, line)
+    if data.get("method", "probe") not in MODEL_METHODS:
+        raise GuardError(f"model.method must be one of {', '.join(MODEL_METHODS)}", path,
+                         _line_of(text, "method", table))
+    for key in ("timeout", "threshold"):
+        if key in data and data[key] <= 0:
+            raise GuardError(f"model.{key} must be positive", path, _line_of(text, key, table))
 
 
 def _check_rule_paths(data: dict, path: str, text: str, table: str = "") -> None:

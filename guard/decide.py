@@ -98,6 +98,7 @@ class Context:
         self._engine = None
         self._memo: dict[tuple[str, bool], str | None] = {}
         self._leaked: dict[str, str] | None = None
+        self._model = None  # guard.classify.Session, made when a file first needs it
 
     @property
     def engine(self):
@@ -183,10 +184,37 @@ class Context:
             return None  # not a readable regular file: nothing to show either
         if b"\0" in data[:BINARY_SNIFF]:
             return None
-        for f in self.engine.scan(data, real):
+        found = self.engine.scan(data, real)
+        for f in found:
             if f.fingerprint not in self.config.allow_fingerprints:
                 return f"it contains a secret ({f.rule_id}, line {f.line})"
+        if not found and self.config.model.get("enabled"):
+            return self.by_model(data, real)
         return None
+
+    def by_model(self, data: bytes, real: str) -> str | None:
+        """The local model's verdict on a file the rules left undecided. It only ever adds a
+        denial: a file the rules call secret stays denied whatever the model says."""
+        from guard import ambiguity, classify
+
+        if not classify.enabled(self.config):
+            return None
+        # The model reads the path as a scan shows it: relative to the repository.
+        shown = real[len(self.root.rstrip("/")) + 1:] if real.startswith(
+            self.root.rstrip("/") + "/") else os.path.basename(real)
+        amb = ambiguity.assess(self.engine, data, shown, [])  # by_name ruled out path rules
+        if amb is None:
+            return None
+        if self._model is None:
+            self._model = classify.Session(self.config)
+        try:
+            verdict = self._model.judge(amb)
+        except classify.ModelError:
+            return None  # the rules have spoken; a broken optional model adds nothing
+        if not verdict.sensitive:
+            return None
+        return (f"the local model judges a value on line {verdict.line} a live credential "
+                f"(score {verdict.score:.2f})")
 
     def leaked_variables(self) -> dict[str, str]:
         """Variables of the environment that hold secrets (see guard.envcheck)."""

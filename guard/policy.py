@@ -268,7 +268,13 @@ def _scan_secrets(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,
 
     readable = [e for e in entries if not e.reason]
     scan = scanner.Scanner(pack, cfg, expected_bytes=sum(e.size for e in readable))
+    model = bool(cfg.model.get("enabled")) and _model_on(cfg)
+    scan.gather_ambiguous = model
     result = scanner.scan_entries(scan, readable, jobs=jobs)
+    if model:  # a file the local model judges sensitive is protected like one with a secret
+        from guard import classify
+
+        classify.apply(result, cfg)
     for f in result.findings:
         if f.kind != "secret" or "\n" in f.path or "\r" in f.path:
             continue
@@ -277,3 +283,9 @@ def _scan_secrets(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,
             rules.append(f.rule_id)
     if policy.templates:
         policy.templates = [t for t in policy.templates if t not in policy.secrets]
+
+
+def _model_on(cfg: config_mod.Config) -> bool:
+    from guard import classify
+
+    return classify.enabled(cfg)

@@ -12,6 +12,10 @@ from guard.engine import Engine
 from guard.finding import Finding
 from guard.ruleset import RuleSet
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: pre-commit's scan avoids importing typing
+if TYPE_CHECKING:
+    from guard.ambiguity import Ambiguity
+
 BINARY_SNIFF = 8192
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 NOT_UTF8 = "not valid UTF-8: scanned as raw bytes"
@@ -28,6 +32,8 @@ class ScanResult:
         self.baselined = 0
         self.root: str | None = None
         self.commits: int | None = None  # a scan of git commits counts them; None otherwise
+        # Files the rules left undecided, for the local model (only gathered when it is on).
+        self.ambiguous: list[Ambiguity] = []
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -37,6 +43,7 @@ class ScanResult:
         for reason, paths in other.skipped.items():
             self.skipped.setdefault(reason, []).extend(paths)
         self.notices.extend(other.notices)
+        self.ambiguous.extend(other.ambiguous)
         self.files += other.files
         self.bytes += other.bytes
         self.allowed += other.allowed
@@ -53,6 +60,8 @@ class Scanner:
         self.ruleset = ruleset
         self.config = config
         self.engine = Engine(ruleset, expected_bytes, disabled=config.allow_rules)
+        # With the local model on, undecided files are set aside for it (guard.classify.apply).
+        self.gather_ambiguous = False
         self.path_prefilter = None
         if expected_bytes > prefilter.SMALL_SCAN_BYTES:  # a tree: one pass per path pays off
             literals = ruleset.path_literals()[0]
@@ -88,11 +97,24 @@ class Scanner:
         result.files += 1
         result.bytes += len(data)
         allowed_path = bool(abspath) and self.config.path_allowed(abspath)
-        for f in self.engine.scan(data, path):
+        found = self.engine.scan(data, path)
+        for f in found:
             if allowed_path or f.fingerprint in self.config.allow_fingerprints:
                 result.allowed += 1
             else:
                 result.findings.append(f)
+        if self.gather_ambiguous and not allowed_path:
+            self._gather(data, path, found, result)
+
+    def _gather(self, data: bytes, path: str, found: list[Finding], result: ScanResult) -> None:
+        from guard import ambiguity
+
+        if any(f.fingerprint in self.config.allow_fingerprints for f in found):
+            return  # the user has judged this file already
+        amb = ambiguity.assess(self.engine, data, path, found,
+                               self.ruleset.path_rule_for(path, self.path_prefilter))
+        if amb is not None:
+            result.ambiguous.append(amb)
 
     def check_path(self, path: str, abspath: str, result: ScanResult) -> None:
         """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from io import TextIOBase as TextIO
 
 from guard import agents as agents_mod
+from guard import config as config_mod
 from guard import manifest, policy, walk
 from guard.commands.protect import build_policy, read_state
 from guard.commands.scan import load_config
@@ -57,6 +58,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None,
     _table(out, pol, columns)
     _manifests(out, columns)
     _caveats(out, columns)
+    _local_model(out, cfg)
     return 0
 
 
@@ -111,3 +113,10 @@ def _caveats(out: TextIO, columns: list[Column]) -> None:
         for caveat in c.agent.caveats:
             out.write(f"  {c.agent.display_name}: {caveat}\n")
     out.write(f"  All: {GENERAL_CAVEAT}\n")
+
+
+def _local_model(out: TextIO, cfg: config_mod.Config) -> None:
+    from guard import classify  # find_spec only: llama_cpp is not imported here
+
+    out.write("\nLocal model (classifies files the rules leave undecided)\n")
+    out.write(f"  {classify.status(cfg).describe()}\n")

@@ -36,12 +36,24 @@ def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True
     entries = scanner.collect(paths, cfg, use_gitignore=gitignore)
     expected = sum(e.size for e in entries)
     scan = scanner.Scanner(pack, cfg, expected_bytes=expected)
+    model = bool(cfg.model.get("enabled")) and _model_on(cfg)
+    scan.gather_ambiguous = model
     if progress is None:
         progress = sys.stderr.isatty() and len(entries) > 500
     result = scanner.scan_entries(scan, entries, jobs=jobs, progress=progress)
+    if model:
+        from guard import classify
+
+        classify.apply(result, cfg)
     if len(paths) == 1 and os.path.isdir(paths[0]):
         result.root = os.path.abspath(paths[0])
     return result, pack
+
+
+def _model_on(cfg: config_mod.Config) -> bool:
+    from guard import classify  # only when the config asks for the model
+
+    return classify.enabled(cfg)
 
 
 def apply_baseline(result: scanner.ScanResult, baseline_path: str | None) -> None:

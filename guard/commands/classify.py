@@ -1,0 +1,80 @@
+"""``guard classify PATH…``: the local model's verdict and score for each file the rules leave
+undecided, and for every other file why it needs none."""
+
+from __future__ import annotations
+
+import sys
+from io import TextIOBase as TextIO
+
+from guard import ambiguity, classify, ruleset, scanner, walk
+from guard.commands.scan import load_config
+from guard.engine import Engine
+from guard.errors import GuardError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from guard.config import Config
+
+
+def run(paths: list[str], *, config_path: str | None = None, method: str | None = None,
+        gitignore: bool = True, stream: TextIO | None = None) -> int:
+    out = stream or sys.stdout
+    paths = paths or ["."]
+    cfg = load_config(config_path, paths)
+    chosen = _method(cfg, method, out)
+    session = classify.Session(cfg, chosen)
+    pack = ruleset.load(tuple(cfg.rule_paths))
+    engine = Engine(pack, disabled=cfg.allow_rules)
+    for entry in scanner.collect(paths, cfg, use_gitignore=gitignore):
+        out.write(f"{entry.path}: {_judge(entry, cfg.max_file_size, pack, engine, session)}\n")
+    return 0
+
+
+def _method(cfg: Config, method: str | None, out: TextIO) -> str:
+    """The method asked for, or the config's; the heuristic (with a note) when the model cannot
+    run and none was asked for explicitly."""
+    st = classify.status(cfg)
+    chosen = method or classify.settings(cfg).method
+    if chosen == "heuristic" or not st.problem:
+        return chosen
+    if method:
+        raise GuardError(f"the local model cannot run: {st.problem}; "
+                         f"`{classify.INSTALL_HINT}`")
+    out.write(f"local model off ({st.problem}): heuristic verdicts only; "
+              f"`{classify.INSTALL_HINT}` to use the model\n")
+    return "heuristic"
+
+
+def _judge(entry: walk.Entry, limit: int, pack: ruleset.RuleSet, engine: Engine,
+           session: classify.Session) -> str:
+    if entry.reason:
+        return f"skipped ({entry.reason})"
+    rule = pack.path_rule_for(entry.path)
+    if rule is not None:
+        return f"sensitive by its path ({rule.id}); no model needed"
+    try:
+        with open(entry.abspath, "rb") as f:
+            data = f.read(limit)
+    except OSError as e:
+        return f"skipped (unreadable: {e.strerror or e})"
+    if b"\0" in data[:scanner.BINARY_SNIFF]:
+        return "skipped (binary)"
+    found = engine.scan(data, entry.path)
+    decided = [f.rule_id for f in found if f.rule_id not in ambiguity.GENERIC_RULES]
+    if decided:
+        return f"secret found by a rule ({', '.join(sorted(set(decided)))}); no model needed"
+    amb = ambiguity.assess(engine, data, entry.path, found)
+    if amb is None:
+        return "nothing ambiguous"
+    try:
+        v = session.judge(amb)
+    except classify.ModelError as e:
+        raise GuardError(f"the local model cannot run: {e}") from None
+    verdict = "sensitive" if v.sensitive else "benign"
+    notes = [v.method]
+    if v.cached:
+        notes.append("cached")
+    if v.timed_out:
+        notes.append("timed out: heuristic for the rest")
+    return (f"{verdict} (score {v.score:.2f}, line {v.line}, {len(amb.candidates)} "
+            f"candidate{'s' if len(amb.candidates) > 1 else ''}; {', '.join(notes)})")

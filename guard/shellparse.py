@@ -510,15 +510,7 @@ class _Parser:
                     buf.append(self.s[self.i + 1])
                 self.i += 2
             elif c in "$`":
-                part = self.dollar(quoted=True) if c == "$" else self.backticks(quoted=True)
-                if part is None:
-                    buf.append(c)
-                    self.i += 1
-                    continue
-                if buf:
-                    parts.append(Lit("".join(buf), True))
-                    buf = []
-                parts.append(part)
+                buf = self._expansion(c, buf, parts)
             else:
                 buf.append(c)
                 self.i += 1
@@ -645,15 +637,7 @@ class _Parser:
                     buf.append(s[self.i + 1])
                 self.i += 2
             elif c in "$`":
-                part = self.dollar(quoted=True) if c == "$" else self.backticks(quoted=True)
-                if part is None:
-                    buf.append(c)
-                    self.i += 1
-                    continue
-                if buf:
-                    parts.append(Lit("".join(buf), True))
-                    buf = []
-                parts.append(part)
+                buf = self._expansion(c, buf, parts)
             else:
                 buf.append(c)
                 self.i += 1
@@ -806,21 +790,27 @@ class _Parser:
                 self.i += 1
                 parts.extend(self.double_quoted())
             elif c in "$`":
-                part = self.dollar(quoted=True) if c == "$" else self.backticks(quoted=True)
-                if part is None:
-                    buf.append(c)
-                    self.i += 1
-                    continue
-                if buf:
-                    parts.append(Lit("".join(buf), True))
-                    buf = []
-                parts.append(part)
+                buf = self._expansion(c, buf, parts)
             else:
                 buf.append(c)
                 self.i += 1
         if buf:
             parts.append(Lit("".join(buf), True))
         return Word(parts, s[start:self.i - 1])
+
+    def _expansion(self, c: str, buf: list[str], parts: list) -> list[str]:
+        """A `$…` or backtick expansion at ``self.i`` inside quotes or a word: flush the literal
+        text before it into ``parts`` and add the expansion; a lone `$` stays literal. Returns
+        the literal buffer to go on with."""
+        part = self.dollar(quoted=True) if c == "$" else self.backticks(quoted=True)
+        if part is None:
+            buf.append(c)
+            self.i += 1
+            return buf
+        if buf:
+            parts.append(Lit("".join(buf), True))
+        parts.append(part)
+        return []
 
     def backticks(self, quoted: bool) -> Sub:
         s = self.s

@@ -21,8 +21,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from guard import ambiguity, classify, ruleset
-from guard.engine import Engine
+from guard.detect import ruleset
+from guard.detect.engine import Engine
+from guard.model import ambiguity, classify
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "classify")
 

@@ -5,8 +5,8 @@
 Every file is made here from a fixed seed, so the set is the same on every machine; no value in
 it is a real credential (each "live" one is drawn from ``random.Random``). Each record is a small
 file as it would sit in a repository (a path and its text), its label (``sensitive`` or
-``benign``) and the kind of value it holds. Only files that guard.ambiguity calls ambiguous are
-kept: the set is exactly the population the model would be asked about. 30% of each kind, drawn
+``benign``) and the kind of value it holds. Only files that guard.model.ambiguity calls ambiguous
+are kept: the set is exactly the population the model would be asked about. 30% of each kind, drawn
 with the same seed, is the test split.
 """
 
@@ -23,8 +23,9 @@ from collections.abc import Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from guard import ambiguity, ruleset
-from guard.engine import Engine
+from guard.detect import ruleset
+from guard.detect.engine import Engine
+from guard.model import ambiguity
 
 SEED = 20261127
 PER_KIND = 26

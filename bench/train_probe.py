@@ -22,8 +22,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import numpy as np
 
-from guard import ambiguity, classify, ruleset
-from guard.engine import Engine
+from guard.detect import ruleset
+from guard.detect.engine import Engine
+from guard.model import ambiguity, classify
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "classify")
 L2_GRID = (0.1, 1.0, 10.0, 100.0)

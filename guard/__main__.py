@@ -36,7 +36,7 @@ def _fast_staged() -> int:
     commit: the same command function as through click, without importing click."""
     from guard.commands import scan
     from guard.errors import GuardError
-    from guard.gitscan import GitSource
+    from guard.sources.gitscan import GitSource
 
     try:
         return scan.run([], source=GitSource("staged"))
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) == 2 and args[0] == "hook" and not args[1].startswith("-"):
         # `guard hook AGENT` runs before every tool call of an assistant: no click
-        from guard import hook
+        from guard.hook import process as hook
 
         return hook.main(args[1])
     if args == ["scan", "--staged"]:

@@ -87,8 +87,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: st
     Exit status: 0 nothing new, 1 findings, 2 usage or configuration error.
     Silence one line with a `pragma: allowlist secret` or `guard: allow` comment.
     """
-    from guard import gitscan
     from guard.commands import scan as command
+    from guard.sources import gitscan
 
     source = gitscan.source_from_options(list(paths), staged=staged, history=history,
                                          since=since, branch=branch, all_refs=all_refs,
@@ -213,7 +213,7 @@ def view(path: str, config_path: str | None) -> None:
 def hook(agent: str) -> None:
     """Answer one pre-tool hook event of AGENT (read on stdin) in that assistant's own contract:
     what `guard install AGENT` configures it to run before its tools."""
-    from guard import hook as command
+    from guard.hook import process as command
 
     raise SystemExit(command.main(agent))
 

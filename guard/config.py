@@ -11,7 +11,7 @@
     rules = ["jwt"]                   # rules switched off
     fingerprints = ["3f1c…"]          # single findings allowed by fingerprint
 
-    [tool.guard.model]                # the optional local model (guard.classify), off by default
+    [tool.guard.model]                # the local model (guard.model.classify), off by default
     enabled = true
     path = "models/other.gguf"        # default: Gemma 3 270M from the llm extra
     method = "probe"                  # probe, fewshot or heuristic
@@ -142,7 +142,7 @@ def load(path: str | None) -> Config:
     """
     if path is None:
         return Config()
-    from guard import ruleset
+    from guard.detect import ruleset
 
     identity = _identity(path)
     cached = ruleset.cache_get("config", identity) if identity else None

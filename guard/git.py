@@ -7,8 +7,8 @@ Two layers, chosen by how often they run:
 - history, pushes and ``guard install`` open the repository with gitpython for discovery, refs and
   remotes, and stream ``git log`` output through a pipe.
 
-Everything here knows git's formats and nothing about detection: ``guard.gitscan`` feeds what it
-reads to the engine.
+Everything here knows git's formats and nothing about detection: ``guard.sources.gitscan`` feeds
+what it reads to the engine.
 """
 
 from __future__ import annotations

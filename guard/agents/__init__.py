@@ -20,9 +20,9 @@ TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are st
 if TYPE_CHECKING:
     from typing import ClassVar
 
-    from guard.decide import Context, Decision
-    from guard.hook import Call, Reply
-    from guard.policy import Policy
+    from guard.hook.decide import Context, Decision
+    from guard.hook.process import Call, Reply
+    from guard.protect.policy import Policy
 
 # name -> module; the order is the order of every listing and table
 REGISTRY = {
@@ -116,7 +116,7 @@ class Agent:
         """The verdict in the assistant's contract. The default is the one most pre-tool hooks
         share: exit 0 and no output lets the call run, exit 2 blocks it and stderr goes to the
         model."""
-        from guard.hook import Reply
+        from guard.hook.process import Reply
 
         if decision.allowed:
             return Reply()
@@ -148,7 +148,7 @@ class IgnoreFileAgent(Agent):
     header: ClassVar[str] = ""
 
     def render(self, policy: Policy) -> list[str]:
-        from guard.policy import SECTIONS
+        from guard.protect.policy import SECTIONS
 
         out = [f"{self.comment} {self.header}"] if self.header else []
         section = origin = None
@@ -165,7 +165,7 @@ class IgnoreFileAgent(Agent):
         return out
 
     def plan(self, root: str, policy: Policy, previous: list[str]) -> Plan:
-        from guard import manifest
+        from guard.protect import manifest
 
         assert self.manifest is not None
         path = os.path.join(root, self.manifest)
@@ -191,7 +191,7 @@ class IgnoreFileAgent(Agent):
         return lines
 
     def excludes(self, path: str, manifest_text: str) -> bool:
-        from guard.policy import compile_lines
+        from guard.protect.policy import compile_lines
 
         return compile_lines(self.patterns(manifest_text)).match_file(path)
 

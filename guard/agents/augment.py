@@ -11,7 +11,7 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook import Call
+    from guard.hook.process import Call
 
 HOOK_TOOLS = {
     "view": ("read", "path|file_path"),

@@ -7,7 +7,7 @@ the filesystem root, ``~/p`` from the home directory, ``/p`` from the settings f
 anchors every rule at the project root (``/**/.env``, ``/config/credentials.json``) so that a
 session started in a subdirectory is covered the same. Deny rules have no exceptions: templates
 stay readable because patterns that would hide one are replaced by the tree's files (see
-guard.policy).
+guard.protect.policy).
 
 Why both tools: a Read deny also hides files from Grep, Glob and @-mentions and blocks the Edit
 tool on them, but not Write or NotebookEdit; an Edit deny covers every built-in editing tool.
@@ -35,9 +35,9 @@ from guard.agents import TYPE_CHECKING, Agent, Plan
 from guard.errors import GuardError
 
 if TYPE_CHECKING:
-    from guard.decide import Context, Decision
-    from guard.hook import Call, Reply
-    from guard.policy import Policy
+    from guard.hook.decide import Context, Decision
+    from guard.hook.process import Call, Reply
+    from guard.protect.policy import Policy
 
 TOOLS = ("Read", "Edit")
 
@@ -111,7 +111,7 @@ class Claude(Agent):
         return json.dumps({"permissions": {"deny": self.render(policy)}}, indent=2) + "\n"
 
     def plan(self, root: str, policy: Policy, previous: list[str]) -> Plan:
-        from guard import manifest
+        from guard.protect import manifest
 
         path = os.path.join(root, ".claude", "settings.json")
         old = manifest.read(path)
@@ -133,7 +133,7 @@ class Claude(Agent):
     def excludes(self, path: str, manifest_text: str) -> bool:
         """Whether a Read deny rule of this settings text matches ``path``, taking the current
         directory to be the project root (where Claude Code is normally started)."""
-        from guard.policy import compile_lines
+        from guard.protect.policy import compile_lines
 
         try:
             deny = json.loads(manifest_text).get("permissions", {}).get("deny", [])
@@ -146,7 +146,7 @@ class Claude(Agent):
 
 def claude_call(event: dict, table: dict[str, tuple]) -> Call:
     """A Claude-shaped PreToolUse event (Claude Code, Codex, Qwen Code, Augment)."""
-    from guard.hook import Call, tool_call, workspace
+    from guard.hook.process import Call, tool_call, workspace
 
     name = event.get("hook_event_name")
     if name is not None and name != "PreToolUse":
@@ -167,7 +167,7 @@ def claude_reply(decision: Decision, call: Call, event: dict, ctx: Context | Non
     """``hookSpecificOutput`` with ``permissionDecision``; with ``rewrite``, a read that has a
     redacted view is allowed with ``updatedInput`` pointing at the view."""
     from guard.errors import GuardError
-    from guard.hook import Reply, dumps, redacted_view
+    from guard.hook.process import Reply, dumps, redacted_view
 
     if decision.allowed:
         return Reply()

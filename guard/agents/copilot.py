@@ -5,7 +5,7 @@ Guard prints the snippet to paste (``guard protect --print copilot``) and writes
 Dialect: a YAML list of paths; fnmatch notation (Ruby's File.fnmatch), case-insensitive; a leading
 ``/`` anchors at the repository root, a pattern without one matches anywhere ("secrets.json":
 files of that name anywhere); ``/scripts/**`` is everything below. No exceptions, so templates
-stay readable by listing files instead of a pattern that would hide one (see guard.policy).
+stay readable by listing files instead of a pattern that would hide one (see guard.protect.policy).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import re
 from guard.agents import TYPE_CHECKING, Agent
 
 if TYPE_CHECKING:
-    from guard.decide import Context, Decision
-    from guard.hook import Call, Reply
-    from guard.policy import Policy
+    from guard.hook.decide import Context, Decision
+    from guard.hook.process import Call, Reply
+    from guard.protect.policy import Policy
 
 # Copilot CLI hooks (github/docs content/copilot/reference/hooks-reference.md): ``preToolUse``
 # gets camelCase ``toolName`` and ``toolArgs`` (a JSON string); with a PascalCase event name
@@ -71,7 +71,7 @@ class Copilot(Agent):
     has_hook = True
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook import Call, tool_call, workspace
+        from guard.hook.process import Call, tool_call, workspace
 
         if "tool_name" in event:  # PascalCase event: Claude's payload and tool names
             from guard.agents.claude import HOOK_TOOLS as CLAUDE_TOOLS
@@ -87,7 +87,7 @@ class Copilot(Agent):
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
         from guard.errors import GuardError
-        from guard.hook import Reply, dumps, redacted_view
+        from guard.hook.process import Reply, dumps, redacted_view
 
         if decision.allowed:
             return Reply()

@@ -4,7 +4,7 @@
 Studio documents it unsupported; Guard writes no ``!`` so the file means the same everywhere).
 
 Without ``!``, templates are kept readable by listing the tree's sensitive files one by one
-instead of a pattern that would also hide a template (see guard.policy).
+instead of a pattern that would also hide a template (see guard.protect.policy).
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from guard import baseline
 from guard.commands.scan import load_config, run_scan
 from guard.errors import GuardError
+from guard.scan import baseline
 
 DEFAULT_FILE = ".guard-baseline.json"
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import sys
 from io import TextIOBase as TextIO
 
-from guard import ambiguity, classify, ruleset, scanner, walk
 from guard.commands.scan import load_config
-from guard.engine import Engine
+from guard.detect import ruleset
+from guard.detect.engine import Engine
 from guard.errors import GuardError
+from guard.model import ambiguity, classify
+from guard.scan import scanner
+from guard.sources import walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

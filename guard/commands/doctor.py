@@ -14,10 +14,11 @@ from io import TextIOBase as TextIO
 
 from guard import agents as agents_mod
 from guard import config as config_mod
-from guard import manifest, policy, walk
 from guard.commands.protect import build_policy, read_state
 from guard.commands.scan import load_config
 from guard.errors import GuardError
+from guard.protect import manifest, policy
+from guard.sources import walk
 
 LEGEND = ("M = excluded by its manifest, H = a `guard hook` is installed, "
           "- = NOT protected, ? = Guard cannot tell (settings outside the repository)")
@@ -116,7 +117,7 @@ def _caveats(out: TextIO, columns: list[Column]) -> None:
 
 
 def _local_model(out: TextIO, cfg: config_mod.Config) -> None:
-    from guard import classify  # find_spec only: llama_cpp is not imported here
+    from guard.model import classify  # find_spec only: llama_cpp is not imported here
 
     out.write("\nLocal model (classifies files the rules leave undecided)\n")
     out.write(f"  {classify.status(cfg).describe()}\n")

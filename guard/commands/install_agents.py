@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import sys
 
-from guard import manifest
 from guard.errors import GuardError
+from guard.protect import manifest
 
 COMMAND = "guard hook {name}"
 SHIM_MARKER = "guard-hook-shim"
@@ -315,7 +315,7 @@ def _is_shim(path: str) -> bool:
 
 
 def _root(cwd: str) -> str:
-    from guard.walk import find_root
+    from guard.sources.walk import find_root
 
     return find_root(os.path.abspath(cwd))
 

@@ -8,9 +8,10 @@ import os
 import sys
 
 from guard import agents as agents_mod
-from guard import manifest, policy, walk
 from guard.commands.scan import load_config
 from guard.errors import GuardError
+from guard.protect import manifest, policy
+from guard.sources import walk
 
 STATE_FILE = os.path.join(".guard", "state.json")
 SHOWN = 10  # lines listed per manifest by --check before "… and N more"

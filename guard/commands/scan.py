@@ -7,8 +7,9 @@ import sys
 from io import TextIOBase as TextIO
 
 from guard import config as config_mod
-from guard import ruleset, scanner
+from guard.detect import ruleset
 from guard.errors import GuardError
+from guard.scan import scanner
 
 FORMATS = ("text", "json", "sarif")
 BLOCKED_HINT = ("guard: {action} blocked. Remove the secret (and rotate it if it was ever shared), "
@@ -17,7 +18,7 @@ BLOCKED_HINT = ("guard: {action} blocked. Remove the secret (and rotate it if it
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
-    from guard.gitscan import GitSource
+    from guard.sources.gitscan import GitSource
 
 
 def load_config(config_path: str | None, paths: list[str]) -> config_mod.Config:
@@ -42,7 +43,7 @@ def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True
         progress = sys.stderr.isatty() and len(entries) > 500
     result = scanner.scan_entries(scan, entries, jobs=jobs, progress=progress)
     if model:
-        from guard import classify
+        from guard.model import classify
 
         classify.apply(result, cfg)
     if len(paths) == 1 and os.path.isdir(paths[0]):
@@ -51,7 +52,7 @@ def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True
 
 
 def _model_on(cfg: config_mod.Config) -> bool:
-    from guard import classify  # only when the config asks for the model
+    from guard.model import classify  # only when the config asks for the model
 
     return classify.enabled(cfg)
 
@@ -59,7 +60,7 @@ def _model_on(cfg: config_mod.Config) -> bool:
 def apply_baseline(result: scanner.ScanResult, baseline_path: str | None) -> None:
     if not baseline_path:
         return
-    from guard import baseline
+    from guard.scan import baseline
 
     known = baseline.read(baseline_path)
     fresh = [f for f in result.findings if f not in known]
@@ -70,13 +71,13 @@ def apply_baseline(result: scanner.ScanResult, baseline_path: str | None) -> Non
 def render(result: scanner.ScanResult, pack: ruleset.RuleSet, fmt: str, stream: TextIO,
            verbose: bool = False, colour: bool | None = None) -> None:
     if fmt == "json":
-        from guard.report import json as report
+        from guard.scan.report import json as report
         report.render(result, stream)
     elif fmt == "sarif":
-        from guard.report import sarif
+        from guard.scan.report import sarif
         sarif.render(result, stream, pack)
     else:
-        from guard.report import text
+        from guard.scan.report import text
         text.render(result, stream, verbose=verbose, colour=colour)
 
 
@@ -87,7 +88,7 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
     """The whole command; returns the exit code (0 nothing new, 1 findings). With ``source``,
     the content comes from git (index, history, a push) instead of ``paths``."""
     if source is not None:
-        from guard import gitscan
+        from guard.sources import gitscan
 
         root = source.root()
         cfg = load_config(config_path, [root])
@@ -105,7 +106,7 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         except OSError as e:
             raise GuardError(f"cannot write report: {e.strerror}", output) from None
         if fmt != "text":
-            from guard.report.text import summary_line
+            from guard.scan.report.text import summary_line
             sys.stderr.write(summary_line(result) + "\n")
     else:
         if hasattr(sys.stdout, "reconfigure"):  # file names that are not UTF-8, as above

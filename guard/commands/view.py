@@ -1,5 +1,5 @@
 """``guard view PATH``: print a file with every secret value replaced by a typed placeholder,
-keeping keys, comments, structure and line numbers (see guard.redact).
+keeping keys, comments, structure and line numbers (see guard.detect.redact).
 
 Exit status: 0 the view was printed (whether or not anything was redacted); 2 no view can be
 given: the path is missing, a directory, unreadable, larger than max-file-size, or binary (a
@@ -12,7 +12,7 @@ import os
 import sys
 
 from guard import config as config_mod
-from guard import redact, ruleset
+from guard.detect import redact, ruleset
 from guard.errors import GuardError
 
 
@@ -34,7 +34,7 @@ def run(path: str, config_path: str | None = None, out=None) -> int:
     if redact.is_binary(data):
         raise GuardError("binary file: Guard shows text files only, a binary secret (keystore, "
                          "archive) has no redacted view", path)
-    from guard.engine import Engine
+    from guard.detect.engine import Engine
 
     pack = ruleset.load(tuple(cfg.rule_paths))
     strict = redact.is_strict(path, pack, cfg, root=_root(path))

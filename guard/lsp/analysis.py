@@ -18,10 +18,12 @@ from lsprotocol import types
 
 from guard import agents as agents_mod
 from guard import config as config_mod
-from guard import manifest, policy, redact, ruleset, walk
-from guard.engine import Engine
+from guard.detect import redact, ruleset
+from guard.detect.engine import Engine
+from guard.detect.finding import Finding
 from guard.errors import GuardError
-from guard.finding import Finding
+from guard.protect import manifest, policy
+from guard.sources import walk
 
 SOURCE = "guard"
 SEVERITY = {"high": types.DiagnosticSeverity.Error, "medium": types.DiagnosticSeverity.Warning,
@@ -90,7 +92,7 @@ def context_for(path: str, fallback_root: str | None = None) -> Context:
         pack = ruleset.load(tuple(cfg.rule_paths))
         # A server lives long and rescans on every pause in typing: the Hyperscan prefilter's
         # one-off compile (cached on disk) pays for itself, as it does for a large scan.
-        from guard.prefilter import SMALL_SCAN_BYTES
+        from guard.detect.prefilter import SMALL_SCAN_BYTES
 
         engine = Engine(pack, SMALL_SCAN_BYTES + 1, disabled=cfg.allow_rules)
         ctx = Context(root, cfg, pack, engine)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from guard import config, policy
+from guard import config
 from guard.agents import claude
 from guard.commands import protect
 from guard.errors import GuardError
+from guard.protect import policy
 from tests.conftest import RunGuard, git_init, make_tree
 
 SETTINGS = ".claude/settings.json"

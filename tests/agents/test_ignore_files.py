@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from guard import agents, config, policy
+from guard import agents, config
 from guard.agents import gemini_code_assist
+from guard.protect import policy
 from tests.protect_repo import make_repo
 
 GITIGNORE_AGENTS = [n for n in agents.names()

@@ -25,8 +25,9 @@ import pathspec
 import pytest
 import yaml
 
-from guard import agents, config, policy
+from guard import agents, config
 from guard.commands import protect
+from guard.protect import policy
 from tests.protect_repo import READABLE, SENSITIVE, make_repo
 
 NO_NEGATION = {"claude", "copilot", "gemini-code-assist"}

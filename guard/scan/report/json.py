@@ -1,0 +1,51 @@
+"""JSON report, schema version 1 (documented in docs/json-report.md).
+
+    {"version": 1, "tool": {"name": "guard", "version": "…"}, "root": "/abs/path" | null,
+     "findings": [Finding.to_dict(), …],
+     "skipped": [{"path": "…", "reason": "…"}, …],
+     "notices": [{"path": "…", "message": "…"}, …],
+     "summary": {"secrets": n, "sensitive_files": n, "files_scanned": n, "bytes_scanned": n,
+                 "skipped": n, "allowed": n, "baselined": n[, "commits_scanned": n]}}
+
+A finding from a scan of commits also has "commit": {"id", "date", "author"}.
+"""
+
+from __future__ import annotations
+
+import json
+from io import TextIOBase as TextIO
+
+from guard import __version__
+from guard.scan.scanner import ScanResult
+
+SCHEMA_VERSION = 1
+
+
+def as_dict(result: ScanResult) -> dict:
+    secrets = sum(1 for f in result.findings if f.kind == "secret")
+    doc = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "guard", "version": __version__},
+        "root": result.root,
+        "findings": [f.to_dict() for f in result.findings],
+        "skipped": [{"path": p, "reason": r} for r, paths in sorted(result.skipped.items())
+                    for p in paths],
+        "notices": [{"path": p, "message": m} for p, m in result.notices],
+        "summary": {
+            "secrets": secrets,
+            "sensitive_files": len(result.findings) - secrets,
+            "files_scanned": result.files,
+            "bytes_scanned": result.bytes,
+            "skipped": result.skipped_count,
+            "allowed": result.allowed,
+            "baselined": result.baselined,
+        },
+    }
+    if result.commits is not None:  # a scan of git commits: history or a push
+        doc["summary"]["commits_scanned"] = result.commits
+    return doc
+
+
+def render(result: ScanResult, stream: TextIO) -> None:
+    json.dump(as_dict(result), stream, indent=2)
+    stream.write("\n")

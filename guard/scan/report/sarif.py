@@ -1,0 +1,91 @@
+"""SARIF 2.1.0 report, in the subset GitHub code scanning ingests: one run, rules with a
+security-severity, results with a physical location and a partial fingerprint."""
+
+from __future__ import annotations
+
+import json
+import os
+from io import TextIOBase as TextIO
+
+from guard import __version__
+from guard.detect.ruleset import RuleSet
+from guard.scan.scanner import ScanResult
+
+LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+SEVERITY = {"high": "8.0", "medium": "6.0", "low": "3.0"}
+INFO_URI = "https://github.com/guard-secrets/guard"
+
+
+def _rule_entry(rule_id: str, description: str, confidence: str, help_text: str) -> dict:
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": description},
+        "fullDescription": {"text": description},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": LEVEL[confidence]},
+        "properties": {"tags": ["security", "secret"], "precision": confidence,
+                       "security-severity": SEVERITY[confidence]},
+    }
+
+
+def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
+    rules: list[dict] = []
+    index: dict[str, int] = {}
+    results = []
+    for f in result.findings:
+        if f.rule_id not in index:
+            index[f.rule_id] = len(rules)
+            help_text = ("Remove the file from the repository and keep it out with .gitignore; "
+                         "run `guard protect` so AI assistants cannot read it."
+                         if f.kind == "file" else
+                         "Revoke or rotate the secret, then remove it from the code and its "
+                         "history; load it from the environment or a secret manager instead.")
+            rules.append(_rule_entry(f.rule_id, f.description, f.confidence, help_text))
+        message = (f"Sensitive file: {f.description}." if f.kind == "file" else
+                   f"{f.description}: {f.masked}.")
+        region = {"startLine": max(f.line, 1)}
+        if f.kind == "secret":
+            region.update(startColumn=f.column, endLine=f.end_line, endColumn=f.end_column + 1)
+        entry = {
+            "ruleId": f.rule_id,
+            "ruleIndex": index[f.rule_id],
+            "level": LEVEL[f.confidence],
+            "message": {"text": message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri_path(f.path), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            }}],
+            "partialFingerprints": {"guard/v1": f.fingerprint},
+        }
+        if f.commit:  # found in history: the commit that introduced it
+            entry["properties"] = {"commit": f.commit}
+        results.append(entry)
+    root = result.root or os.getcwd()
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "guard", "version": __version__,
+                                "informationUri": INFO_URI, "rules": rules}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(root)}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+
+
+def _uri_path(path: str) -> str:
+    """A path as a URI reference: percent-encoded, undecodable file-name bytes included."""
+    from urllib.parse import quote
+
+    return quote(path.replace(os.sep, "/").encode("utf-8", "surrogateescape"), safe="/")
+
+
+def _file_uri(path: str) -> str:
+    return "file://" + _uri_path(os.path.abspath(path).rstrip(os.sep) + "/")
+
+
+def render(result: ScanResult, stream: TextIO, ruleset: RuleSet) -> None:
+    json.dump(as_dict(result, ruleset), stream, indent=2)
+    stream.write("\n")

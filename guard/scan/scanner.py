@@ -1,0 +1,251 @@
+"""Scan files and trees: decide what to read, read each file once, run the engine, collect
+findings, skips and notices. Big scans fan out to worker processes."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from guard.config import Config
+from guard.detect import prefilter
+from guard.detect.engine import Engine
+from guard.detect.finding import Finding
+from guard.detect.ruleset import RuleSet
+from guard.sources import walk
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: pre-commit's scan avoids importing typing
+if TYPE_CHECKING:
+    from guard.model.ambiguity import Ambiguity
+
+BINARY_SNIFF = 8192
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+NOT_UTF8 = "not valid UTF-8: scanned as raw bytes"
+
+
+class ScanResult:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.skipped: dict[str, list[str]] = {}
+        self.notices: list[tuple[str, str]] = []
+        self.files = 0
+        self.bytes = 0
+        self.allowed = 0
+        self.baselined = 0
+        self.root: str | None = None
+        self.commits: int | None = None  # a scan of git commits counts them; None otherwise
+        # Files the rules left undecided, for the local model (only gathered when it is on).
+        self.ambiguous: list[Ambiguity] = []
+
+    def skip(self, path: str, reason: str) -> None:
+        self.skipped.setdefault(reason, []).append(path)
+
+    def merge(self, other: ScanResult) -> None:
+        self.findings.extend(other.findings)
+        for reason, paths in other.skipped.items():
+            self.skipped.setdefault(reason, []).extend(paths)
+        self.notices.extend(other.notices)
+        self.ambiguous.extend(other.ambiguous)
+        self.files += other.files
+        self.bytes += other.bytes
+        self.allowed += other.allowed
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(len(v) for v in self.skipped.values())
+
+
+class Scanner:
+    """Holds the rules, the engine and the config for one run over many files."""
+
+    def __init__(self, ruleset: RuleSet, config: Config, expected_bytes: int = 0) -> None:
+        self.ruleset = ruleset
+        self.config = config
+        self.engine = Engine(ruleset, expected_bytes, disabled=config.allow_rules)
+        # With the local model on, undecided files are set aside for it
+        # (guard.model.classify.apply).
+        self.gather_ambiguous = False
+        self.path_prefilter = None
+        if expected_bytes > prefilter.SMALL_SCAN_BYTES:  # a tree: one pass per path pays off
+            literals = ruleset.path_literals()[0]
+            self.path_prefilter = prefilter.build(literals, expected_bytes, "paths")
+
+    def scan_entry(self, entry: walk.Entry, result: ScanResult) -> None:
+        """Path rules first (they need no content: a keystore is binary), then the content."""
+        self._path_finding(entry, result)
+        if entry.reason:
+            result.skip(entry.path, entry.reason)
+            return
+        try:
+            with open(entry.abspath, "rb") as f:
+                data = f.read(self.config.max_file_size + 1)
+        except OSError as e:
+            result.skip(entry.path, f"{walk.UNREADABLE}: {e.strerror or e}")
+            return
+        if len(data) > self.config.max_file_size:
+            result.skip(entry.path, walk.TOO_LARGE)
+            return
+        self.scan_bytes(data, entry.path, result, abspath=entry.abspath)
+
+    def scan_bytes(self, data: bytes, path: str, result: ScanResult, abspath: str = "") -> None:
+        """Scan content that did not come from the tree walk (the index, a commit, a buffer)."""
+        if b"\0" in data[:BINARY_SNIFF]:
+            result.skip(path, walk.BINARY)
+            return
+        if not data.isascii():
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                result.notices.append((path, NOT_UTF8))
+        result.files += 1
+        result.bytes += len(data)
+        allowed_path = bool(abspath) and self.config.path_allowed(abspath)
+        found = self.engine.scan(data, path)
+        for f in found:
+            if allowed_path or f.fingerprint in self.config.allow_fingerprints:
+                result.allowed += 1
+            else:
+                result.findings.append(f)
+        if self.gather_ambiguous and not allowed_path:
+            self._gather(data, path, found, result)
+
+    def _gather(self, data: bytes, path: str, found: list[Finding], result: ScanResult) -> None:
+        from guard.model import ambiguity
+
+        if any(f.fingerprint in self.config.allow_fingerprints for f in found):
+            return  # the user has judged this file already
+        amb = ambiguity.assess(self.engine, data, path, found,
+                               self.ruleset.path_rule_for(path, self.path_prefilter))
+        if amb is not None:
+            result.ambiguous.append(amb)
+
+    def check_path(self, path: str, abspath: str, result: ScanResult) -> None:
+        """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""
+        self._path_finding(walk.Entry(abspath, path), result)
+
+    def _path_finding(self, entry: walk.Entry, result: ScanResult) -> None:
+        if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE, walk.EXCLUDED) or \
+                entry.path.endswith("/"):
+            return
+        rule = self.ruleset.path_rule_for(entry.path, self.path_prefilter)
+        if rule is None and self.config.user_sensitive(entry.abspath):
+            f = Finding("user-sensitive-path", "sensitive file (listed in config)", entry.path,
+                        kind="file", confidence="high")
+        elif rule is None or rule.id in self.config.allow_rules:
+            return
+        else:
+            f = Finding(rule.id, rule.description, entry.path, kind="file",
+                        confidence=rule.confidence)
+        if self.config.path_allowed(entry.abspath) or f.fingerprint in \
+                self.config.allow_fingerprints:
+            result.allowed += 1
+        else:
+            result.findings.append(f)
+
+
+def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> list[walk.Entry]:
+    """Entries for the given files and directories, display paths as the user will read them."""
+    entries: list[walk.Entry] = []
+    single_root = len(paths) == 1 and os.path.isdir(paths[0])
+    cwd_real = os.path.realpath(os.getcwd())
+    for p in paths:
+        if os.path.isdir(p) and not os.path.islink(p):
+            for e in walk.walk(p, config, use_gitignore):
+                if not single_root:
+                    e.path = os.path.normpath(os.path.join(p, e.path)).replace(os.sep, "/")
+                entries.append(e)
+            continue
+        shown = os.path.normpath(p).replace(os.sep, "/")
+        entry = walk.classify(os.path.abspath(p), shown, config.max_file_size)
+        if entry.reason == walk.SYMLINK_INSIDE:  # named explicitly: read what it points to
+            real = os.path.realpath(p)
+            entry = walk.classify(real, shown, config.max_file_size)
+            if os.path.commonpath([real, cwd_real]) != cwd_real:
+                entry.reason = walk.SYMLINK_OUTSIDE
+        if not entry.reason and config.excluded(entry.abspath):
+            entry.reason = walk.EXCLUDED  # named, yet excluded: say so rather than pass silently
+        entries.append(entry)
+    return entries
+
+
+# --- parallel scanning -------------------------------------------------------------------------
+
+_WORKER: Scanner | None = None
+
+
+def _scan_chunk(chunk: list[walk.Entry]) -> ScanResult:
+    assert _WORKER is not None
+    result = ScanResult()
+    for entry in chunk:
+        _WORKER.scan_entry(entry, result)
+    return result
+
+
+def _chunks(entries: list[walk.Entry], parts: int) -> list[list[walk.Entry]]:
+    """Chunks of roughly equal bytes, many more than workers so that they finish together."""
+    total = sum(e.size for e in entries) or 1
+    target = max(total // (parts * 8), 256 * 1024)
+    chunks: list[list[walk.Entry]] = [[]]
+    size = 0
+    for e in entries:
+        chunks[-1].append(e)
+        size += e.size
+        if size >= target:
+            chunks.append([])
+            size = 0
+    return [c for c in chunks if c]
+
+
+def scan_entries(scanner: Scanner, entries: list[walk.Entry], jobs: int = 0,
+                 progress: bool = False) -> ScanResult:
+    result = ScanResult()
+    total = sum(e.size for e in entries if not e.reason)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and total >= PARALLEL_MIN_BYTES and sys.platform != "win32":
+        _scan_parallel(scanner, entries, jobs, result, progress)
+    else:
+        bar = _Progress(len(entries)) if progress else None
+        for i, entry in enumerate(entries):
+            scanner.scan_entry(entry, result)
+            if bar and i % 200 == 0:
+                bar.update(i)
+        if bar:
+            bar.done()
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _scan_parallel(scanner: Scanner, entries: list[walk.Entry], jobs: int, result: ScanResult,
+                   progress: bool) -> None:
+    import multiprocessing
+
+    global _WORKER
+    _WORKER = scanner  # inherited by the forked workers: rules and prefilter are built once
+    chunks = _chunks(entries, jobs)
+    bar = _Progress(len(entries)) if progress else None
+    done = 0
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs) as pool:
+        for part in pool.imap_unordered(_scan_chunk, chunks):
+            result.merge(part)
+            done += part.files + part.skipped_count
+            if bar:
+                bar.update(done)
+    if bar:
+        bar.done()
+    _WORKER = None
+
+
+class _Progress:
+    """One line on stderr, rewritten in place; only used when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def update(self, n: int) -> None:
+        pct = 100 * n // max(self.total, 1)
+        sys.stderr.write(f"\rscanning: {n}/{self.total} files ({pct}%)")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()

@@ -35,14 +35,10 @@ def _fast_staged() -> int:
     """`guard scan --staged`, exactly what the git hook of `guard install --git` runs on every
     commit: the same command function as through click, without importing click."""
     from guard.commands import scan
-    from guard.errors import GuardError
+    from guard.errors import guarded
     from guard.sources.gitscan import GitSource
 
-    try:
-        return scan.run([], source=GitSource("staged"))
-    except GuardError as e:
-        sys.stderr.write(f"guard: error: {e}\n")
-        return 2
+    return guarded(lambda: scan.run([], source=GitSource("staged")))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,19 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     files = _fast_scan_args(args)
     view_path = _fast_view_arg(args)
     if files is not None or view_path is not None:
-        from guard.errors import GuardError
+        from guard.errors import guarded
 
-        try:
-            if view_path is not None:
-                from guard.commands import view
+        if view_path is not None:
+            from guard.commands import view
 
-                return view.run(view_path)
-            from guard.commands import scan
+            return guarded(view.run, view_path)
+        from guard.commands import scan
 
-            return scan.run(files or [])
-        except GuardError as e:
-            sys.stderr.write(f"guard: error: {e}\n")
-            return 2
+        return guarded(scan.run, files or [])
     from guard.cli import cli
 
     return cli.main(args=args, prog_name="guard")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from guard import __version__
-from guard.errors import GuardError
+from guard.errors import GuardError, report
 
 
 class _Group(click.Group):
@@ -15,8 +15,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GuardError as e:
-            click.echo(f"guard: error: {e}", err=True)
-            ctx.exit(2)
+            ctx.exit(report(e))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

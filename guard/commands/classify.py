@@ -7,9 +7,9 @@ import sys
 from io import TextIOBase as TextIO
 
 from guard.commands.scan import load_config
-from guard.detect import ruleset
-from guard.detect.engine import Engine
+from guard.detect import formats
 from guard.errors import GuardError
+from guard.judge import Judge
 from guard.model import ambiguity, classify
 from guard.scan import scanner
 from guard.sources import walk
@@ -26,10 +26,9 @@ def run(paths: list[str], *, config_path: str | None = None, method: str | None 
     cfg = load_config(config_path, paths)
     chosen = _method(cfg, method, out)
     session = classify.Session(cfg, chosen)
-    pack = ruleset.load(tuple(cfg.rule_paths))
-    engine = Engine(pack, disabled=cfg.allow_rules)
+    judge = Judge(cfg)
     for entry in scanner.collect(paths, cfg, use_gitignore=gitignore):
-        out.write(f"{entry.path}: {_judge(entry, cfg.max_file_size, pack, engine, session)}\n")
+        out.write(f"{entry.path}: {_verdict(entry, judge, session)}\n")
     return 0
 
 
@@ -48,20 +47,20 @@ def _method(cfg: Config, method: str | None, out: TextIO) -> str:
     return "heuristic"
 
 
-def _judge(entry: walk.Entry, limit: int, pack: ruleset.RuleSet, engine: Engine,
-           session: classify.Session) -> str:
+def _verdict(entry: walk.Entry, judge: Judge, session: classify.Session) -> str:
     if entry.reason:
         return f"skipped ({entry.reason})"
-    rule = pack.path_rule_for(entry.path)
+    rule = judge.path_rule(entry.path, entry.abspath)
     if rule is not None:
-        return f"sensitive by its path ({rule.id}); no model needed"
+        return f"sensitive by its path ({rule.rule_id}); no model needed"
     try:
         with open(entry.abspath, "rb") as f:
-            data = f.read(limit)
+            data = f.read(judge.config.max_file_size)
     except OSError as e:
         return f"skipped (unreadable: {e.strerror or e})"
-    if b"\0" in data[:scanner.BINARY_SNIFF]:
+    if formats.is_binary(data):
         return "skipped (binary)"
+    engine = judge.engine
     found = engine.scan(data, entry.path)
     decided = [f.rule_id for f in found if f.rule_id not in ambiguity.GENERIC_RULES]
     if decided:

@@ -9,6 +9,7 @@ from io import TextIOBase as TextIO
 from guard import config as config_mod
 from guard.detect import ruleset
 from guard.errors import GuardError
+from guard.judge import Judge
 from guard.scan import scanner
 
 FORMATS = ("text", "json", "sarif")
@@ -33,28 +34,16 @@ def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True
     for p in paths:
         if not os.path.lexists(p):
             raise GuardError("no such file or directory", p)
-    pack = ruleset.load(tuple(cfg.rule_paths))
     entries = scanner.collect(paths, cfg, use_gitignore=gitignore)
-    expected = sum(e.size for e in entries)
-    scan = scanner.Scanner(pack, cfg, expected_bytes=expected)
-    model = bool(cfg.model.get("enabled")) and _model_on(cfg)
-    scan.gather_ambiguous = model
+    judge = Judge(cfg, expected_bytes=sum(e.size for e in entries))
+    scan = scanner.Scanner(judge)
     if progress is None:
         progress = sys.stderr.isatty() and len(entries) > 500
     result = scanner.scan_entries(scan, entries, jobs=jobs, progress=progress)
-    if model:
-        from guard.model import classify
-
-        classify.apply(result, cfg)
+    scan.finish(result)
     if len(paths) == 1 and os.path.isdir(paths[0]):
         result.root = os.path.abspath(paths[0])
-    return result, pack
-
-
-def _model_on(cfg: config_mod.Config) -> bool:
-    from guard.model import classify  # only when the config asks for the model
-
-    return classify.enabled(cfg)
+    return result, judge.pack
 
 
 def apply_baseline(result: scanner.ScanResult, baseline_path: str | None) -> None:

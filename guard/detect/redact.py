@@ -38,10 +38,10 @@ import re
 
 from guard.detect import syntax
 from guard.detect.finding import fingerprint
+from guard.detect.formats import is_binary, is_dotenv  # noqa: F401  (is_binary: re-exported)
 
 PLACEHOLDER = re.compile(rb"<redacted:[\w.\-]+(?: len=\d+ fp=[0-9a-f]+)?>")
 CONTINUED = b"<redacted:continued>"
-BINARY_SNIFF = 8192
 
 _PLAIN = re.compile(
     rb"(?i)^(?:|true|false|yes|no|on|off|null|none|nil|~|development|production|staging|test|"
@@ -73,21 +73,11 @@ class View:
         self.redacted = redacted  # placeholders written
 
 
-def is_binary(data: bytes) -> bool:
-    return b"\0" in data[:BINARY_SNIFF]
-
-
-def is_dotenv_like(path: str) -> bool:
-    name = os.path.basename(path).lower()
-    return (name == ".env" or name.startswith((".env.", ".envrc")) or name.endswith(".env")
-            or name == ".flaskenv")
-
-
 def is_strict(path: str, pack, config=None, root: str | None = None) -> bool:
     """Strict files have every value redacted: dotenv-like files, and files that are sensitive
     by name (a path rule on the path relative to ``root`` or to $HOME, or the config's
     ``sensitive`` list)."""
-    if is_dotenv_like(path):
+    if is_dotenv(path):
         return True
     abspath = os.path.abspath(path)
     rels = [os.path.basename(path), abspath.lstrip("/")]
@@ -155,16 +145,16 @@ def _offsets(data: bytes, finding) -> tuple[int, int] | None:
 def _structural_spans(data: bytes, path: str, strict: bool) -> list[tuple[int, int, str]]:
     name = os.path.basename(path).lower()
     ext = os.path.splitext(name)[1]
-    config_format = (is_dotenv_like(path) or ext in _CONFIG_EXT
+    config_format = (is_dotenv(path) or ext in _CONFIG_EXT
                      or syntax.bare_values_are_strings(path))
-    if strict and not is_dotenv_like(path) and (
+    if strict and not is_dotenv(path) and (
             ext in (".json", ".tfstate") or data.lstrip()[:1] in (b"{", b"[")):
         return _json_spans(data, strict=True)
     if ext == ".json":
         return _json_spans(data, strict=False)
     if strict and name in (".netrc", "_netrc"):
         return [(m.start(1), m.end(1), "value") for m in _NETRC_SECRET.finditer(data)]
-    return _line_spans(data, strict, config_format, is_dotenv_like(path))
+    return _line_spans(data, strict, config_format, is_dotenv(path))
 
 
 def plain(value: bytes, secret_key: bool) -> bool:

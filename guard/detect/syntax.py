@@ -15,6 +15,8 @@ import os
 import re
 import threading
 
+from guard.detect.formats import is_dotenv
+
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would cost more than this module
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
@@ -82,11 +84,6 @@ def bare_values_are_strings(path: str) -> bool:
 # The text before a dotenv value, from the start of its line: [export] KEY = ["'].
 _DOTENV_LINE = re.compile(rb"[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.\-]*)[ \t]*=[ \t]*[\"']?\Z")
 _DOTENV_EXPANSION = re.compile(rb"\$[({A-Za-z_]")  # $VAR, ${VAR}, $(cmd): a reference, not a value
-
-
-def _is_dotenv(path: str) -> bool:
-    name = os.path.basename(path).lower()
-    return name == ".env" or name.startswith(".env.") or name.endswith(".env")
 
 
 # --- what counts as a literal and as an assignment, per grammar --------------------------------
@@ -384,7 +381,7 @@ def confirm(path: str, data: bytes, start: int, end: int) -> bool | None:
         tree = _tree(lang, path, data)
         if tree is None:
             return None
-        dotenv = _is_dotenv(path)
+        dotenv = is_dotenv(path)
         return _decide(_GRAMMARS[lang], tree.root_node, data, start, end, dotenv)
     except Exception:  # a surprise in a grammar must never break a scan
         return None

@@ -134,9 +134,7 @@ def judge(call: Call, ctx: Context) -> Decision:
     if kind in ("skip", "list"):
         return decide.ALLOW
     if kind == "bad":
-        return decide.Decision("deny", f"Guard could not read this tool call ({call.problem}) "
-                                       "and denies it: it cannot tell whether a secret file is "
-                                       "involved.")
+        return refusal(call)
     if kind == "read":
         return decide.decide_read(call.path, ctx.cwd, ctx=ctx)
     if kind == "search":
@@ -150,10 +148,17 @@ def judge(call: Call, ctx: Context) -> Decision:
     return decide.decide_mcp(call.tool, call.args or {}, ctx.cwd, ctx=ctx)
 
 
+def refusal(call: Call) -> Decision:
+    """The deny for a call Guard could not read (kind "bad"): it needs no context."""
+    from guard.hook import decide
+
+    return decide.Decision("deny", f"Guard could not read this tool call ({call.problem}) and "
+                                   "denies it: it cannot tell whether a secret file is involved.")
+
+
 def redacted_view(ctx: Context, path: str) -> str:
     """Write the redacted view of ``path`` under the repository's .guard/views/ (which ignores
     itself in git) and return its path. Raises GuardError when there is no view."""
-    import io
     import zlib  # a name for the view, not a security boundary: crc32 loads in no time
 
     directory = os.path.join(ctx.root, VIEWS_DIR)
@@ -172,11 +177,10 @@ def redacted_view(ctx: Context, path: str) -> str:
         return target  # redacting again would load the engine for the same answer
     from guard.commands import view
 
-    buf = io.BytesIO()
-    view.run(path, out=buf)
+    data = view.redacted(ctx.judge, path).data  # the judge the hook has loaded already
     tmp = f"{target}.tmp{os.getpid()}"
     with open(tmp, "wb") as f:
-        f.write(buf.getvalue())
+        f.write(data)
     os.replace(tmp, target)
     return target
 
@@ -202,33 +206,34 @@ def run(agent: Agent, raw: bytes, env: dict[str, str] | None = None) -> Reply:
         event = None
     if not isinstance(event, dict):
         call = Call("bad", problem="the hook event on stdin is not a JSON object")
-        return agent.hook_reply(judge(call, None), call, {})  # type: ignore[arg-type]
+        return agent.hook_reply(refusal(call), call, {})
     try:
         call = agent.hook_call(event)
         if call.kind in ("skip",):
             return agent.hook_reply(decide.ALLOW, call, event)
         if call.kind == "bad":
-            return agent.hook_reply(judge(call, None), call, event)  # type: ignore[arg-type]
+            return agent.hook_reply(refusal(call), call, event)
         ctx = decide.Context(call.cwd or os.getcwd(), env)
         decision = judge(call, ctx)
         return agent.hook_reply(decision, call, event, ctx)
     except Exception as e:  # a bug must not let a secret through (see the module docstring)
         call = Call("bad", problem=f"internal error: {type(e).__name__}")
-        return agent.hook_reply(judge(call, None), call, event)  # type: ignore[arg-type]
+        return agent.hook_reply(refusal(call), call, event)
 
 
 def main(name: str) -> int:
+    from guard.errors import guarded
+
+    return guarded(_answer, name)
+
+
+def _answer(name: str) -> int:
     from guard import agents
     from guard.errors import GuardError
 
-    try:
-        agent = agents.get(name)
-    except GuardError as e:
-        sys.stderr.write(f"guard: error: {e}\n")
-        return 2  # exit 2 blocks in every assistant that has hooks: a wrong name fails closed
+    agent = agents.get(name)  # an unknown name is a GuardError: exit 2 blocks, failing closed
     if not agent.has_hook:
-        sys.stderr.write(f"guard: error: {agent.display_name} has no pre-tool hook to answer\n")
-        return 2
+        raise GuardError(f"{agent.display_name} has no pre-tool hook to answer")
     reply = run(agent, sys.stdin.buffer.read())
     if reply.stdout:
         sys.stdout.write(reply.stdout)

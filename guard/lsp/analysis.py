@@ -18,10 +18,11 @@ from lsprotocol import types
 
 from guard import agents as agents_mod
 from guard import config as config_mod
-from guard.detect import redact, ruleset
+from guard.detect import formats, ruleset
 from guard.detect.engine import Engine
 from guard.detect.finding import Finding
 from guard.errors import GuardError
+from guard.judge import Judge
 from guard.protect import manifest, policy
 from guard.sources import walk
 
@@ -35,7 +36,6 @@ CMD_MOVE_TO_ENV = "guard.moveToEnv"
 CMD_REDACTED_VIEW = "guard.redactedView"
 COMMANDS = (CMD_PROTECT, CMD_MOVE_TO_ENV, CMD_REDACTED_VIEW)
 CONFIG_NAMES = (".guard.toml", "pyproject.toml")
-BINARY_SNIFF = 8192
 
 # Line comments by extension; (open, close) for languages that only have block comments.
 _HASH = (".py", ".pyi", ".sh", ".bash", ".zsh", ".fish", ".rb", ".yaml", ".yml", ".toml", ".ini",
@@ -72,6 +72,7 @@ class Context:
     config: config_mod.Config
     pack: ruleset.RuleSet
     engine: Engine
+    judge: Judge
 
 
 _CONTEXTS: dict[tuple, Context] = {}
@@ -88,14 +89,12 @@ def context_for(path: str, fallback_root: str | None = None) -> Context:
     key = (root, cfg_path, _stamp(cfg_path))
     ctx = _CONTEXTS.get(key)
     if ctx is None:
-        cfg = config_mod.load(cfg_path)
-        pack = ruleset.load(tuple(cfg.rule_paths))
         # A server lives long and rescans on every pause in typing: the Hyperscan prefilter's
         # one-off compile (cached on disk) pays for itself, as it does for a large scan.
         from guard.detect.prefilter import SMALL_SCAN_BYTES
 
-        engine = Engine(pack, SMALL_SCAN_BYTES + 1, disabled=cfg.allow_rules)
-        ctx = Context(root, cfg, pack, engine)
+        judge = Judge(config_mod.load(cfg_path), root=root, expected_bytes=SMALL_SCAN_BYTES + 1)
+        ctx = Context(root, judge.config, judge.pack, judge.engine, judge)
         if len(_CONTEXTS) > 16:  # a long session across many configs: start over
             _CONTEXTS.clear()
         _CONTEXTS[key] = ctx
@@ -122,12 +121,12 @@ def is_config_file(path: str) -> bool:
 def findings(path: str, text: str, ctx: Context) -> list[Finding]:
     """Secrets in the buffer, minus what the config allows; as ``guard scan`` would report."""
     cfg = ctx.config
-    if cfg.excluded(path) or cfg.path_allowed(path):
+    if ctx.judge.excluded(path):
         return []
     data = text.encode("utf-8", "surrogateescape")
-    if len(data) > cfg.max_file_size or b"\0" in data[:BINARY_SNIFF]:
+    if len(data) > cfg.max_file_size or formats.is_binary(data):
         return []
-    return [f for f in ctx.engine.scan(data, path) if f.fingerprint not in cfg.allow_fingerprints]
+    return ctx.judge.secrets(data, path, os.path.abspath(path))[0]
 
 
 def diagnostics(path: str, text: str, ctx: Context) -> list[types.Diagnostic]:
@@ -185,12 +184,8 @@ def sensitive_reason(path: str, ctx: Context) -> str | None:
     rel = _relative(path, ctx.root)
     if rel is None:
         return None
-    rule = ctx.pack.path_rule_for(config_mod.matchable(rel))
-    if rule is not None and rule.id not in ctx.config.allow_rules:
-        return rule.description
-    if ctx.config.user_sensitive(os.path.abspath(path)):
-        return "sensitive file (listed in config)"
-    return None
+    verdict = ctx.judge.path_rule(rel, os.path.abspath(path))
+    return verdict.description if verdict is not None else None
 
 
 def readable_by(path: str, ctx: Context) -> list[str]:
@@ -335,7 +330,7 @@ def code_actions(uri: str, path: str, text: str, ctx: Context,
 def comment_syntax(path: str) -> tuple[str, str] | None:
     """The file's comment (open, close), or None for formats without comments (JSON)."""
     name = os.path.basename(path).lower()
-    if name in _HASH_NAMES or name.startswith("dockerfile") or redact.is_dotenv_like(path):
+    if name in _HASH_NAMES or name.startswith("dockerfile") or formats.is_dotenv(path):
         return ("#", "")
     return _COMMENTS.get(os.path.splitext(name)[1])
 
@@ -516,9 +511,5 @@ def _unquote(value: str) -> str:
 
 def redacted_view(path: str, text: str, ctx: Context) -> str:
     """The buffer as ``guard view`` shows the file: every secret value a typed placeholder."""
-    data = text.encode("utf-8", "surrogateescape")
-    strict = redact.is_strict(path, ctx.pack, ctx.config, root=ctx.root)
-    engine = Engine(ctx.pack, len(data),
-                    disabled=redact.disabled_rules(ctx.pack, strict, ctx.config.allow_rules))
-    view = redact.redact(data, path, engine, strict, ctx.config.allow_fingerprints)
+    view = ctx.judge.redact(text.encode("utf-8", "surrogateescape"), path)
     return view.data.decode("utf-8", "surrogateescape")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from guard import config as config_mod
 from guard.detect import ruleset
+from guard.judge import USER_SENSITIVE, Judge
 from guard.sources import walk
 
 SECTIONS = {
@@ -185,8 +186,9 @@ def build(root: str, cfg: config_mod.Config, *, gitignore: bool = True, jobs: in
         prefix = ""
     policy.user = [rebase(p, prefix) for p in cfg.sensitive]
     entries = tree_entries(root, cfg, gitignore)
-    _classify(policy, pack, cfg, entries)
-    _scan_secrets(policy, pack, cfg, entries, jobs)
+    judge = Judge(cfg, pack=pack, root=root)
+    _classify(policy, judge, entries)
+    _scan_secrets(policy, judge, entries, jobs)
     return policy
 
 
@@ -239,11 +241,10 @@ def _git_prefix(root: str) -> str:
     return out.strip()
 
 
-def _classify(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,
-              entries: list[walk.Entry]) -> None:
+def _classify(policy: Policy, judge: Judge, entries: list[walk.Entry]) -> None:
     """Sort the tree's files into sensitive ones and templates (files a rule's patterns match
     but its excludes let through)."""
-    rules = [r for r in pack.paths if r.id not in cfg.allow_rules]
+    rules = [r for r in judge.pack.paths if r.id not in judge.config.allow_rules]
     includes = [(r.literals, compile_lines(r.patterns)) for r in rules]
     for e in entries:
         if e.reason == walk.MISSING:
@@ -253,29 +254,23 @@ def _classify(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,
                                    "written into an ignore file")
             continue
         path = config_mod.matchable(e.path)
-        rule = pack.path_rule_for(path)
-        if rule is not None and rule.id not in cfg.allow_rules:
-            policy.sensitive[e.path] = rule.id
-        elif cfg.user_sensitive(e.abspath):
-            policy.sensitive[e.path] = "config"
+        verdict = judge.path_rule(e.path, e.abspath)
+        if verdict is not None:
+            policy.sensitive[e.path] = "config" if verdict.rule_id == USER_SENSITIVE else \
+                verdict.rule_id
         elif any(any(lit in path for lit in literals) and spec.match_file(path)
                  for literals, spec in includes):
             policy.templates.append(e.path)
 
 
-def _scan_secrets(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,
-                  entries: list[walk.Entry], jobs: int) -> None:
+def _scan_secrets(policy: Policy, judge: Judge, entries: list[walk.Entry], jobs: int) -> None:
     from guard.scan import scanner
 
     readable = [e for e in entries if not e.reason]
-    scan = scanner.Scanner(pack, cfg, expected_bytes=sum(e.size for e in readable))
-    model = bool(cfg.model.get("enabled")) and _model_on(cfg)
-    scan.gather_ambiguous = model
+    judge.expected_bytes = sum(e.size for e in readable)
+    scan = scanner.Scanner(judge)
     result = scanner.scan_entries(scan, readable, jobs=jobs)
-    if model:  # a file the local model judges sensitive is protected like one with a secret
-        from guard.model import classify
-
-        classify.apply(result, cfg)
+    scan.finish(result)  # a file the local model judges sensitive is protected like a secret
     for f in result.findings:
         if f.kind != "secret" or "\n" in f.path or "\r" in f.path:
             continue
@@ -285,8 +280,3 @@ def _scan_secrets(policy: Policy, pack: ruleset.RuleSet, cfg: config_mod.Config,
     if policy.templates:
         policy.templates = [t for t in policy.templates if t not in policy.secrets]
 
-
-def _model_on(cfg: config_mod.Config) -> bool:
-    from guard.model import classify
-
-    return classify.enabled(cfg)

@@ -8,16 +8,15 @@ import sys
 
 from guard.config import Config
 from guard.detect import prefilter
-from guard.detect.engine import Engine
 from guard.detect.finding import Finding
-from guard.detect.ruleset import RuleSet
+from guard.detect.formats import is_binary
 from guard.sources import walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: pre-commit's scan avoids importing typing
 if TYPE_CHECKING:
+    from guard.judge import Judge
     from guard.model.ambiguity import Ambiguity
 
-BINARY_SNIFF = 8192
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 NOT_UTF8 = "not valid UTF-8: scanned as raw bytes"
 
@@ -55,18 +54,18 @@ class ScanResult:
 
 
 class Scanner:
-    """Holds the rules, the engine and the config for one run over many files."""
+    """One run over many files: asks the judge (rules, engine, config) about each of them."""
 
-    def __init__(self, ruleset: RuleSet, config: Config, expected_bytes: int = 0) -> None:
-        self.ruleset = ruleset
-        self.config = config
-        self.engine = Engine(ruleset, expected_bytes, disabled=config.allow_rules)
-        # With the local model on, undecided files are set aside for it
-        # (guard.model.classify.apply).
-        self.gather_ambiguous = False
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self.ruleset = judge.pack
+        self.config = judge.config
+        expected_bytes = judge.expected_bytes
+        # With the local model on, undecided files are set aside for it (see finish).
+        self.gather_ambiguous = judge.model_enabled()
         self.path_prefilter = None
         if expected_bytes > prefilter.SMALL_SCAN_BYTES:  # a tree: one pass per path pays off
-            literals = ruleset.path_literals()[0]
+            literals = self.ruleset.path_literals()[0]
             self.path_prefilter = prefilter.build(literals, expected_bytes, "paths")
 
     def scan_entry(self, entry: walk.Entry, result: ScanResult) -> None:
@@ -88,7 +87,7 @@ class Scanner:
 
     def scan_bytes(self, data: bytes, path: str, result: ScanResult, abspath: str = "") -> None:
         """Scan content that did not come from the tree walk (the index, a commit, a buffer)."""
-        if b"\0" in data[:BINARY_SNIFF]:
+        if is_binary(data):
             result.skip(path, walk.BINARY)
             return
         if not data.isascii():
@@ -99,24 +98,27 @@ class Scanner:
         result.files += 1
         result.bytes += len(data)
         allowed_path = bool(abspath) and self.config.path_allowed(abspath)
-        found = self.engine.scan(data, path)
-        for f in found:
-            if allowed_path or f.fingerprint in self.config.allow_fingerprints:
-                result.allowed += 1
-            else:
-                result.findings.append(f)
-        if self.gather_ambiguous and not allowed_path:
+        found, allowed = self.judge.secrets(data, path, abspath)
+        result.allowed += allowed
+        result.findings.extend(found)
+        if self.gather_ambiguous and not allowed_path and not allowed:
             self._gather(data, path, found, result)
 
     def _gather(self, data: bytes, path: str, found: list[Finding], result: ScanResult) -> None:
         from guard.model import ambiguity
 
-        if any(f.fingerprint in self.config.allow_fingerprints for f in found):
-            return  # the user has judged this file already
-        amb = ambiguity.assess(self.engine, data, path, found,
+        amb = ambiguity.assess(self.judge.engine, data, path, found,
                                self.ruleset.path_rule_for(path, self.path_prefilter))
         if amb is not None:
             result.ambiguous.append(amb)
+
+    def finish(self, result: ScanResult) -> None:
+        """The last step of every scan, whatever its source: the local model's verdicts on the
+        files the rules left undecided (guard.model.classify.apply), when it is on."""
+        if self.gather_ambiguous:
+            from guard.model import classify
+
+            classify.apply(result, self.config)
 
     def check_path(self, path: str, abspath: str, result: ScanResult) -> None:
         """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""
@@ -126,17 +128,11 @@ class Scanner:
         if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE, walk.EXCLUDED) or \
                 entry.path.endswith("/"):
             return
-        rule = self.ruleset.path_rule_for(entry.path, self.path_prefilter)
-        if rule is None and self.config.user_sensitive(entry.abspath):
-            f = Finding("user-sensitive-path", "sensitive file (listed in config)", entry.path,
-                        kind="file", confidence="high")
-        elif rule is None or rule.id in self.config.allow_rules:
+        verdict = self.judge.path_rule(entry.path, entry.abspath, self.path_prefilter)
+        if verdict is None:
             return
-        else:
-            f = Finding(rule.id, rule.description, entry.path, kind="file",
-                        confidence=rule.confidence)
-        if self.config.path_allowed(entry.abspath) or f.fingerprint in \
-                self.config.allow_fingerprints:
+        f = verdict.finding(entry.path)
+        if self.judge.allows(f, entry.abspath):
             result.allowed += 1
         else:
             result.findings.append(f)

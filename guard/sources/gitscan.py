@@ -14,6 +14,7 @@ import sys
 from guard import git
 from guard.detect import prefilter, ruleset
 from guard.errors import GuardError
+from guard.judge import Judge
 from guard.scan.scanner import Scanner, ScanResult
 from guard.sources import walk
 
@@ -102,20 +103,19 @@ def _push_lines() -> list[str]:
 
 
 def scan(source: GitSource, cfg: Config, root: str) -> tuple[ScanResult, ruleset.RuleSet]:
-    pack = ruleset.load(tuple(cfg.rule_paths))
-    if source.mode == "staged":
-        result = scan_staged(pack, cfg, root)
-    else:
-        result = scan_commits(pack, cfg, source)
+    judge = Judge(cfg, root=root)
+    staged = source.mode == "staged"
+    result = scan_staged(judge, root) if staged else scan_commits(judge, source)
     result.root = root
-    return result, pack
+    return result, judge.pack
 
 
 # --- staged --------------------------------------------------------------------------------------
 
 
-def scan_staged(pack: ruleset.RuleSet, cfg: Config, root: str) -> ScanResult:
+def scan_staged(judge: Judge, root: str) -> ScanResult:
     """The content each changed path will have in the next commit, read from the index."""
+    cfg = judge.config
     result = ScanResult()
     checked: list[tuple[str, str]] = []
     paths: dict[str, list[tuple[str, str]]] = {}  # blob id -> the paths that have it
@@ -128,7 +128,7 @@ def scan_staged(pack: ruleset.RuleSet, cfg: Config, root: str) -> ScanResult:
             result.skip(entry.path, SUBMODULE)
         else:
             paths.setdefault(entry.oid, []).append((entry.path, abspath))
-    content = _SizedScan(pack, cfg, result)
+    content = _SizedScan(judge, result)
     for oid, data, size in git.read_blobs(root, list(paths), cfg.max_file_size):
         for path, abspath in paths[oid]:
             if data is not None:
@@ -140,6 +140,7 @@ def scan_staged(pack: ruleset.RuleSet, cfg: Config, root: str) -> ScanResult:
     scanner = content.scanner()
     for path, abspath in checked:
         scanner.check_path(path, abspath, result)
+    scanner.finish(result)
     result.findings.sort(key=lambda f: f.sort_key())
     return result
 
@@ -148,9 +149,8 @@ class _SizedScan:
     """Scans blobs with a Scanner built for their total size (which picks the prefilter), known
     only as they are read: up to SMALL_SCAN_BYTES are held back, past that it is a big scan."""
 
-    def __init__(self, pack: ruleset.RuleSet, cfg: Config, result: ScanResult) -> None:
-        self.pack = pack
-        self.cfg = cfg
+    def __init__(self, judge: Judge, result: ScanResult) -> None:
+        self.judge = judge
         self.result = result
         self.pending: list[tuple[bytes, str, str]] = []
         self.size = 0
@@ -167,7 +167,8 @@ class _SizedScan:
 
     def scanner(self) -> Scanner:
         if self._scanner is None:
-            self._scanner = Scanner(self.pack, self.cfg, expected_bytes=self.size)
+            self.judge.expected_bytes = self.size
+            self._scanner = Scanner(self.judge)
             for data, path, abspath in self.pending:
                 self._scanner.scan_bytes(data, path, self.result, abspath=abspath)
             self.pending = []
@@ -177,9 +178,10 @@ class _SizedScan:
 # --- history and pushes --------------------------------------------------------------------------
 
 
-def scan_commits(pack: ruleset.RuleSet, cfg: Config, source: GitSource) -> ScanResult:
+def scan_commits(judge: Judge, source: GitSource) -> ScanResult:
     """The lines each commit added, each secret reported once: in the oldest scanned commit that
     added it to that path (a value that stays, or is re-added by a later edit, is one finding)."""
+    cfg = judge.config
     repo = source.repo()
     root = git.repo_root(repo)
     result = ScanResult()
@@ -198,8 +200,9 @@ def scan_commits(pack: ruleset.RuleSet, cfg: Config, source: GitSource) -> ScanR
         options, revs = _history_revs(repo, source)
     if git.is_shallow(repo):
         result.notices.append((".", SHALLOW))
-    history = _History(Scanner(pack, cfg, expected_bytes=HISTORY_EXPECTED_BYTES), cfg, root,
-                       result)
+    judge.expected_bytes = HISTORY_EXPECTED_BYTES
+    scanner = Scanner(judge)
+    history = _History(scanner, cfg, root, result)
     proc = git.log_process(root, revs, stdin_revs=commits, extra=options)
     assert proc.stdout is not None
     try:
@@ -210,6 +213,7 @@ def scan_commits(pack: ruleset.RuleSet, cfg: Config, source: GitSource) -> ScanR
         raise
     git.finish(proc)
     history.close()
+    scanner.finish(result)
     return result
 
 
@@ -240,7 +244,7 @@ class _History:
         self.cfg = cfg
         self.root = root
         self.result = result
-        self.prefilter = scanner.engine.prefilter
+        self.prefilter = scanner.judge.engine.prefilter
         self.kept: dict[tuple[str, str], tuple[int, Finding]] = {}
         self.seq = 0
         self.commit: dict = {}
@@ -291,6 +295,12 @@ class _History:
             if notice not in self.notices:
                 self.notices.add(notice)
                 self.result.notices.append(notice)
+        if found.ambiguous:  # for the local model, with the file's own line numbers
+            import dataclasses
+
+            for amb in found.ambiguous:
+                self.result.ambiguous.append(dataclasses.replace(amb, candidates=tuple(
+                    dataclasses.replace(c, line=numbers[c.line - 1]) for c in amb.candidates)))
         for f in found.findings:  # buffer lines → the file's own line numbers
             f.line = numbers[f.line - 1]
             f.end_line = numbers[min(f.end_line, len(numbers)) - 1]

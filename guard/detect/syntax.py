@@ -327,10 +327,11 @@ def _tree(lang: str, path: str, data: bytes) -> Tree | None:
             return None
         # The same file again with other content (an editor buffer after a keystroke, a file in
         # the next commit): tell tree-sitter what changed so that it reparses only that part.
-        old = _LAST[2] if _LAST is not None and _LAST[0][0] == path else None
+        last = _LAST if _LAST is not None and _LAST[0][0] == path else None
+        old = last[2] if last is not None else None
         try:
-            if old is not None:
-                _edit(old, _LAST[1], data)  # type: ignore[index]
+            if last is not None and old is not None:
+                _edit(old, last[1], data)
                 tree = parser.parse(data, old)
             else:
                 tree = parser.parse(data)
@@ -443,14 +444,19 @@ def _assigned_to_secret(grammar: _Grammar, literal: Node) -> bool:
     if value is None:
         return False
     parent = value.parent
-    spec = grammar.pairs.get(parent.type) if parent is not None else None
+    if parent is None:
+        return False
+    spec = grammar.pairs.get(parent.type)
     if spec is None:
         return False
     key_field, value_field = spec
     if not _is_value_of(parent, value, value_field):
         return False
     key = _key_node(grammar, parent, key_field, index)
-    return key is not None and bool(SECRET_NAME.search(key.text.decode("utf-8", "replace")))
+    if key is None:
+        return False
+    assert key.text is not None  # parsed from bytes, every node has its text
+    return bool(SECRET_NAME.search(key.text.decode("utf-8", "replace")))
 
 
 def _lift(grammar: _Grammar, literal: Node) -> tuple[Node | None, int | None]:

@@ -26,10 +26,14 @@ import os
 from guard.errors import GuardError
 from guard.patterns import GitIgnore, translate
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from typing import Any
+
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-TOP_KEYS = {"exclude": list, "max-file-size": int, "rules": list, "sensitive": list, "allow": dict,
-            "agents": list, "model": dict}
-ALLOW_KEYS = {"paths": list, "rules": list, "fingerprints": list}
+TOP_KEYS: dict[str, type] = {"exclude": list, "max-file-size": int, "rules": list,
+                             "sensitive": list, "allow": dict, "agents": list, "model": dict}
+ALLOW_KEYS: dict[str, type] = {"paths": list, "rules": list, "fingerprints": list}
 # The model table's keys: each with the types it accepts (an int timeout is as good as a float).
 MODEL_KEYS: dict[str, tuple[type, ...]] = {"enabled": (bool,), "path": (str,), "method": (str,),
                                            "timeout": (int, float), "threshold": (int, float)}
@@ -37,7 +41,7 @@ MODEL_METHODS = ("probe", "fewshot", "heuristic")
 
 
 class Config:
-    def __init__(self, path: str | None = None, data: dict | None = None,
+    def __init__(self, path: str | None = None, data: dict[str, Any] | None = None,
                  translated: dict[str, list[tuple[str, bool]]] | None = None) -> None:
         data = data or {}
         self.data = data
@@ -48,14 +52,14 @@ class Config:
         self.rule_paths: list[str] = [os.path.join(self.base, p) for p in data.get("rules", [])]
         self.sensitive: list[str] = data.get("sensitive", [])
         self.agents: list[str] = data.get("agents", [])
-        self.model: dict = data.get("model", {})
+        self.model: dict[str, Any] = data.get("model", {})
         allow = data.get("allow", {})
         self.allow_paths: list[str] = allow.get("paths", [])
         self.allow_rules: frozenset[str] = frozenset(allow.get("rules", []))
         self.allow_fingerprints: frozenset[str] = frozenset(allow.get("fingerprints", []))
-        self._exclude_spec = None
-        self._allow_spec = None
-        self._sensitive_spec = None
+        self._exclude_spec: GitIgnore | None = None
+        self._allow_spec: GitIgnore | None = None
+        self._sensitive_spec: GitIgnore | None = None
         self._translated = translated or {}
 
     def relative(self, abspath: str) -> str:
@@ -145,7 +149,8 @@ def load(path: str | None) -> Config:
     from guard.detect import ruleset
 
     identity = _identity(path)
-    cached = ruleset.cache_get("config", identity) if identity else None
+    cached: tuple[dict[str, Any], dict[str, list[tuple[str, bool]]]] | None = \
+        ruleset.cache_get("config", identity) if identity else None
     if cached is not None:
         data, translated = cached
         _check_rule_paths(data, path, "")
@@ -164,7 +169,7 @@ def _identity(path: str) -> str | None:
     return f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
-def _parse(path: str) -> dict:
+def _parse(path: str) -> dict[str, Any]:
     import tomllib
 
     try:
@@ -180,10 +185,11 @@ def _parse(path: str) -> dict:
     if os.path.basename(path) == "pyproject.toml":
         table = "tool.guard"
         tool = doc.get("tool", {})
-        data = tool.get("guard", {}) if isinstance(tool, dict) else None
-        if not isinstance(data, dict):
+        section = tool.get("guard", {}) if isinstance(tool, dict) else None
+        if not isinstance(section, dict):
             raise GuardError("tool.guard must be a table", path,
                              _line_of(text, "guard") or _line_of(text, "tool"))
+        data = section
     _validate(data, TOP_KEYS, path, text, "", table)
     _validate(data.get("allow", {}), ALLOW_KEYS, path, text, "allow.",
               f"{table}.allow" if table else "allow")
@@ -192,7 +198,7 @@ def _parse(path: str) -> dict:
     return data
 
 
-def _validate_model(data: dict, path: str, text: str, table: str) -> None:
+def _validate_model(data: dict[str, Any], path: str, text: str, table: str) -> None:
     """The model table: booleans and floats are welcome here, unlike in the rest."""
     for key, value in data.items():
         line = _line_of(text, key, table)
@@ -211,7 +217,7 @@ def _validate_model(data: dict, path: str, text: str, table: str) -> None:
             raise GuardError(f"model.{key} must be positive", path, _line_of(text, key, table))
 
 
-def _check_rule_paths(data: dict, path: str, text: str, table: str = "") -> None:
+def _check_rule_paths(data: dict[str, Any], path: str, text: str, table: str = "") -> None:
     base = os.path.dirname(os.path.abspath(path))
     for ref in data.get("rules", []):
         if not os.path.exists(os.path.join(base, ref)):
@@ -219,7 +225,7 @@ def _check_rule_paths(data: dict, path: str, text: str, table: str = "") -> None
                              path, _line_of(text, "rules", table) if text else None)
 
 
-def _validate(data: dict, schema: dict, path: str, text: str, prefix: str,
+def _validate(data: dict[str, Any], schema: dict[str, type], path: str, text: str, prefix: str,
               table: str = "") -> None:
     for key, value in data.items():
         line = _line_of(text, key, table)
@@ -230,9 +236,10 @@ def _validate(data: dict, schema: dict, path: str, text: str, prefix: str,
         if not isinstance(value, kind) or isinstance(value, bool):
             raise GuardError(f"{prefix}{key} must be a {kind.__name__}, "
                              f"not {type(value).__name__}", path, line)
-        if kind is list and not all(isinstance(v, str) for v in value):
+        # value is now an instance of kind (list, int or dict, which no TOML value shares)
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise GuardError(f"{prefix}{key} must be a list of strings", path, line)
-        if kind is int and value <= 0:
+        if isinstance(value, int) and value <= 0:
             raise GuardError(f"{prefix}{key} must be positive", path, line)
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
+    from re import Pattern
 
 
 def translate(lines: Iterable[str]) -> list[tuple[str, bool]]:
     """(regex, include) for each pattern line; blank lines and comments give nothing."""
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
-    out = []
+    out: list[tuple[str, bool]] = []
     for line in lines:
         regex, include = GitIgnoreSpecPattern.pattern_to_regex(line)
         if regex is not None:
@@ -33,7 +33,7 @@ class GitIgnore:
 
     def __init__(self, translated: list[tuple[str, bool]]) -> None:
         self.translated = translated
-        self._compiled = None
+        self._compiled: list[tuple[Pattern[str], bool]] | None = None
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> GitIgnore:

@@ -12,7 +12,6 @@ doors); now they all ask guard.judge.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

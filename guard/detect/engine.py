@@ -12,6 +12,11 @@ from __future__ import annotations
 from guard.detect.finding import Finding
 from guard.detect.ruleset import Rule, RuleSet
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from re import Match
+    from types import ModuleType
+
 # A line longer than this (minified code, one-line JSON) is searched only near each keyword.
 LONG_LINE = 4096
 LONG_LINE_WINDOW = 1024
@@ -99,7 +104,7 @@ class Engine:
         return [self._finding(rule, value, data, path, s, e)
                 for s, e, rule, value in _most_specific(found)]
 
-    def _consider(self, rule: Rule, m, data: bytes, path: str,
+    def _consider(self, rule: Rule, m: Match[bytes], data: bytes, path: str,
                   seen: set[tuple[str, int]], found: list[tuple[int, int, Rule, bytes]]) -> None:
         try:
             s, e = m.span(rule.secret_group)
@@ -112,9 +117,12 @@ class Engine:
         if self._accept(rule, value, data, path, m, s, e):
             found.append((s, e, rule, value))
 
-    def _accept(self, rule: Rule, value: bytes, data: bytes, path: str, m, s: int,
+    def _accept(self, rule: Rule, value: bytes, data: bytes, path: str, m: Match[bytes], s: int,
                 e: int) -> bool:
-        filters, checks = _lazy_modules()
+        if TYPE_CHECKING:  # what _lazy_modules returns, for the checker (a module has no type)
+            from guard.detect import checks, filters
+        else:
+            filters, checks = _lazy_modules()
         if rule.syntax and not filters.looks_like_generic_secret(value):
             return False  # first: most generic candidates are names and fail this cheaply
         if rule.entropy and checks.shannon_entropy(value) < rule.entropy:
@@ -129,7 +137,7 @@ class Engine:
             return False
         return not allowed_inline(data, s)
 
-    def _syntax_ok(self, value: bytes, data: bytes, path: str, m, s: int,
+    def _syntax_ok(self, value: bytes, data: bytes, path: str, m: Match[bytes], s: int,
                    e: int) -> bool:
         from guard.detect import syntax
 
@@ -154,10 +162,10 @@ class Engine:
         return f
 
 
-_MODULES: tuple = ()
+_MODULES: tuple[ModuleType, ...] = ()
 
 
-def _lazy_modules() -> tuple:
+def _lazy_modules() -> tuple[ModuleType, ...]:
     """guard.detect.filters and guard.detect.checks, imported on the first match: most files have
     none, and a hook pays for every import."""
     global _MODULES

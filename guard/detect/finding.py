@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import os
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from _hashlib import HASH
+    from collections.abc import Callable
+
 # The fingerprint is keyed so that a shared report or baseline does not let anyone confirm a guess
 # of a weak password offline. Teams that want that protection set their own key in CI and locally.
 DEFAULT_KEY = b"guard-fingerprint-v1"
@@ -31,7 +36,7 @@ def hmac_sha256(key: bytes, message: bytes) -> str:
     return sha256(bytes(b ^ 0x5C for b in key) + inner).hexdigest()
 
 
-def _sha256() -> object:
+def _sha256() -> Callable[[bytes], HASH]:
     try:
         from _sha256 import sha256  # CPython 3.11
     except ImportError:
@@ -39,7 +44,8 @@ def _sha256() -> object:
             from _sha2 import sha256  # CPython 3.12+
         except ImportError:
             from hashlib import sha256
-    return sha256
+    constructor: Callable[[bytes], HASH] = sha256  # the private modules have no stubs
+    return constructor
 
 
 def mask(value: bytes) -> str:
@@ -92,15 +98,15 @@ class Finding:
                 secret or b"file:" + path.encode("utf-8", "surrogateescape"))
         self.fingerprint = fingerprint_value
         self.masked = mask(secret) if secret else ""
-        self.commit: dict | None = None
-        self.extra: dict = {}
+        self.commit: dict[str, str] | None = None
+        self.extra: dict[str, object] = {}
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule_id)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """The JSON form (no secret). Keys documented in docs/json-schema.md."""
-        d = {
+        d: dict[str, object] = {
             "kind": self.kind,
             "rule": self.rule_id,
             "description": self.description,
@@ -120,9 +126,9 @@ class Finding:
     def __repr__(self) -> str:  # never include the secret
         return f"Finding({self.rule_id!r}, {self.path!r}:{self.line}:{self.column})"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__slots__}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, object]) -> None:
         for k, v in state.items():
             setattr(self, k, v)

@@ -11,6 +11,15 @@ from __future__ import annotations
 
 import os
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import hyperscan
+
+    # Either backend: both answer hits(data) the same way.
+    Prefilter: TypeAlias = "FindPrefilter | HyperscanPrefilter"
+
 SMALL_SCAN_BYTES = 256 * 1024
 
 
@@ -22,7 +31,7 @@ class FindPrefilter:
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
         lowered = data.lower()
-        out = []
+        out: list[tuple[int, int]] = []
         for i, kw in enumerate(self.keywords):
             pos = lowered.find(kw)
             while pos != -1:
@@ -42,19 +51,20 @@ class HyperscanPrefilter:
         import hyperscan
 
         self.keywords = [k.encode() for k in keywords]
-        self._db = self._load(cache_file) if cache_file else None
-        if self._db is None:
-            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self._db.compile(
+        db = self._load(cache_file) if cache_file else None
+        if db is None:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(
                 expressions=[_literal(k) for k in self.keywords],
                 ids=list(range(len(self.keywords))),
                 elements=len(self.keywords),
                 flags=[hyperscan.HS_FLAG_CASELESS] * len(self.keywords),
             )
             if cache_file:
-                self._store(cache_file)
-        self._scratch = hyperscan.Scratch(self._db)
-        self._db.scratch = self._scratch
+                self._store(cache_file, db)
+        self._db = db
+        self._scratch = hyperscan.Scratch(db)
+        db.scratch = self._scratch
 
     def hits(self, data: bytes) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
@@ -67,7 +77,7 @@ class HyperscanPrefilter:
         out.sort(key=_end)  # already in order in block mode; sorting sorted input is linear
         return out
 
-    def _load(self, path: str):
+    def _load(self, path: str) -> hyperscan.Database | None:
         import hyperscan
 
         try:
@@ -76,7 +86,7 @@ class HyperscanPrefilter:
         except (OSError, hyperscan.error, TypeError, ValueError):
             return None
 
-    def _store(self, path: str) -> None:
+    def _store(self, path: str, db: hyperscan.Database) -> None:
         import hyperscan
 
         try:
@@ -86,7 +96,7 @@ class HyperscanPrefilter:
             prune_cache(os.path.basename(path).split("-", 1)[0] + "-")
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "wb") as f:
-                f.write(hyperscan.dumpb(self._db))
+                f.write(hyperscan.dumpb(db))
             os.replace(tmp, path)
         except OSError:
             pass
@@ -98,7 +108,7 @@ def _literal(keyword: bytes) -> bytes:
                     else bytes([b]) for b in keyword)
 
 
-def build(keywords: list[str], expected_bytes: int, cache_name: str = ""):
+def build(keywords: list[str], expected_bytes: int, cache_name: str = "") -> Prefilter:
     """The faster backend for a scan of about ``expected_bytes``. With ``cache_name``, the
     compiled Hyperscan database is kept in the cache directory under that name and the hash of
     the keywords."""

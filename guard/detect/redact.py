@@ -40,6 +40,13 @@ from guard.detect import syntax
 from guard.detect.finding import fingerprint
 from guard.detect.formats import is_binary, is_dotenv  # noqa: F401  (is_binary: re-exported)
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from guard.config import Config
+    from guard.detect.engine import Engine
+    from guard.detect.finding import Finding
+    from guard.detect.ruleset import RuleSet
+
 PLACEHOLDER = re.compile(rb"<redacted:[\w.\-]+(?: len=\d+ fp=[0-9a-f]+)?>")
 CONTINUED = b"<redacted:continued>"
 
@@ -73,7 +80,8 @@ class View:
         self.redacted = redacted  # placeholders written
 
 
-def is_strict(path: str, pack, config=None, root: str | None = None) -> bool:
+def is_strict(path: str, pack: RuleSet, config: Config | None = None,
+              root: str | None = None) -> bool:
     """Strict files have every value redacted: dotenv-like files, and files that are sensitive
     by name (a path rule on the path relative to ``root`` or to $HOME, or the config's
     ``sensitive`` list)."""
@@ -89,7 +97,8 @@ def is_strict(path: str, pack, config=None, root: str | None = None) -> bool:
     return bool(config is not None and config.user_sensitive(abspath))
 
 
-def disabled_rules(pack, strict: bool, disabled: frozenset[str] = frozenset()) -> frozenset[str]:
+def disabled_rules(pack: RuleSet, strict: bool,
+                   disabled: frozenset[str] = frozenset()) -> frozenset[str]:
     """Rules a view's engine can skip. In a strict file every value that is not plain goes
     anyway, and what a syntax rule confirms (a literal under a secret-named key) is such a
     value: skipping those rules spares loading a tree-sitter grammar, most of a view's time."""
@@ -98,7 +107,7 @@ def disabled_rules(pack, strict: bool, disabled: frozenset[str] = frozenset()) -
     return disabled | frozenset(r.id for r in pack.rules if r.syntax)
 
 
-def redact(data: bytes, path: str, engine, strict: bool = False,
+def redact(data: bytes, path: str, engine: Engine, strict: bool = False,
            allow_fingerprints: frozenset[str] = frozenset()) -> View:
     """The view of ``data`` (the content of ``path``)."""
     spans: list[tuple[int, int, str]] = []
@@ -119,7 +128,7 @@ def redact(data: bytes, path: str, engine, strict: bool = False,
     return _render(data, _merge(spans))
 
 
-def _offsets(data: bytes, finding) -> tuple[int, int] | None:
+def _offsets(data: bytes, finding: Finding) -> tuple[int, int] | None:
     """Byte span of a finding: its value, searched from the start of its line where the
     engine's character column says it begins."""
     from guard.detect.engine import _column

@@ -13,6 +13,21 @@ import sys
 
 from guard.errors import GuardError
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
+if TYPE_CHECKING:
+    from re import Pattern
+    from typing import Any
+
+    from guard.detect.prefilter import Prefilter
+
+    # One [[rule]] or [[path]] table as parsed and validated (keys: RULE_KEYS, PATH_KEYS and the
+    # computed "_origin", "_include", "_exclude", "_literals").
+    RuleTable = dict[str, Any]
+    # The validated pack as the cache keeps it: the rule tables, then the path rule tables.
+    Pack = tuple[list[RuleTable], list[RuleTable]]
+    # What cache_put keeps: a tuple of marshal-able containers.
+    Cached = tuple[dict[str, Any] | list[Any], ...]
+
 CONFIDENCES = ("low", "medium", "high")
 RULE_KEYS = {
     "id", "description", "provider", "source", "keywords", "regex", "secret_group",
@@ -46,7 +61,7 @@ class Rule:
         "syntax",
     )
 
-    def __init__(self, d: dict) -> None:
+    def __init__(self, d: RuleTable) -> None:
         self.id: str = d["id"]
         self.description: str = d["description"]
         self.provider: str = d.get("provider", "")
@@ -60,14 +75,15 @@ class Rule:
         self.multiline: bool = d.get("multiline", False)
         self.syntax: bool = d.get("syntax", False)
         self.anchor: bool = d.get("anchor", False)
-        self.examples: dict = d.get("examples", {})
+        self.examples: dict[str, list[str]] = d.get("examples", {})
         self.allow: list[str] = d.get("allow", [])
-        self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
-        self._regex = None  # compiled on first use: most rules never run in a given scan
-        self._allow = None
+        self.origin: tuple[str, int] = _origin(d)
+        # compiled on first use: most rules never run in a given scan
+        self._regex: Pattern[bytes] | None = None
+        self._allow: list[Pattern[bytes]] | None = None
 
     @property
-    def regex(self):
+    def regex(self) -> Pattern[bytes]:
         if self._regex is None:
             import re
 
@@ -108,20 +124,20 @@ class PathRule:
         "patterns",
     )
 
-    def __init__(self, d: dict) -> None:
+    def __init__(self, d: RuleTable) -> None:
         self.id: str = d["id"]
         self.description: str = d["description"]
         self.patterns: list[str] = d["patterns"]
         self.exclude: list[str] = d.get("exclude", [])
-        self.examples: dict = d.get("examples", {})
+        self.examples: dict[str, list[str]] = d.get("examples", {})
         self.confidence: str = d.get("confidence", "high")
-        self.origin: tuple[str, int] = tuple(d.get("_origin", ("", 0)))
+        self.origin: tuple[str, int] = _origin(d)
         # Compiling the translated patterns costs more than a whole hook call, so each rule
         # compiles only once a literal piece of one of its patterns occurs in a path.
         self.literals: tuple[str, ...] = tuple(d.get("_literals", ("",)))
-        self._sources = (d.get("_include"), d.get("_exclude"))
-        self._include_rx = None
-        self._exclude_rx = None
+        self._sources: tuple[str | None, str | None] = (d.get("_include"), d.get("_exclude"))
+        self._include_rx: Pattern[str] | None = None
+        self._exclude_rx: Pattern[str] | None = None
 
     def matches(self, relpath: str) -> bool:
         """True when the POSIX path (relative to the scanned root) is this kind of file."""
@@ -146,6 +162,12 @@ class PathRule:
         return f"PathRule({self.id!r})"
 
 
+def _origin(d: RuleTable) -> tuple[str, int]:
+    """Where a rule was defined: (file, line), ("", 0) when unknown (a pack from the cache)."""
+    path, line = d.get("_origin", ("", 0))
+    return path, line
+
+
 class RuleSet:
     def __init__(self, rules: list[Rule], paths: list[PathRule]) -> None:
         self.rules = rules
@@ -153,7 +175,7 @@ class RuleSet:
         self.by_id = {r.id: r for r in rules}
         self._literals: tuple[list[str], list[list[PathRule]], frozenset[PathRule]] | None = None
 
-    def path_rule_for(self, relpath: str, prefilter=None) -> PathRule | None:
+    def path_rule_for(self, relpath: str, prefilter: Prefilter | None = None) -> PathRule | None:
         """The first path rule matching ``relpath``. With a prefilter built over
         ``path_literals()`` (worth it for a whole tree), one pass finds the candidate rules."""
         if prefilter is None:
@@ -193,11 +215,12 @@ class RuleSet:
 def rules_dir() -> str:
     import guard.rules
 
-    return os.path.dirname(guard.rules.__file__)
+    init: str = guard.rules.__file__  # a data package (package-dir): mypy has no view of it
+    return os.path.dirname(init)
 
 
 def rule_files(directory: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for root, _dirs, files in os.walk(directory):
         found.extend(os.path.join(root, f) for f in files if f.endswith(".toml"))
     return sorted(found)
@@ -236,8 +259,9 @@ def prune_cache(prefix: str, keep: int = 8) -> None:
         pass
 
 
-def cache_get(kind: str, identity: str) -> object:
-    """A value stored by cache_put for the same kind and identity, else None.
+def cache_get(kind: str, identity: str) -> Any:
+    """A value stored by cache_put for the same kind and identity, else None (marshal data, Any:
+    the caller knows the shape it stored).
 
     Entries are named by a CRC32 of the identity (hashlib's import costs more than the whole
     lookup) and hold the identity itself, so a collision only costs a rebuild."""
@@ -252,7 +276,7 @@ def cache_get(kind: str, identity: str) -> object:
     return value if stored_identity == identity else None
 
 
-def cache_put(kind: str, identity: str, value: object) -> None:
+def cache_put(kind: str, identity: str, value: Cached) -> None:
     """Keep ``value`` (marshal-able data) for cache_get; a read-only home only costs speed."""
     import binascii
 
@@ -278,11 +302,12 @@ def _identity(files: list[str]) -> str:
     return "\n".join(parts)
 
 
-def _load_cached(files: list[str]) -> tuple[list, list] | None:
-    return cache_get("rules", _identity(files))
+def _load_cached(files: list[str]) -> Pack | None:
+    cached: Pack | None = cache_get("rules", _identity(files))
+    return cached
 
 
-def _store_cache(files: list[str], data: tuple[list, list]) -> None:
+def _store_cache(files: list[str], data: Pack) -> None:
     # Examples and origins serve the rule tests and error messages, which parse the TOML
     # themselves; a hook need not load them.
     drop = ("examples", "_origin")
@@ -302,12 +327,12 @@ def _line_of(text: str, key: str, value: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
-def _parse_files(files: list[str]) -> tuple[list, list]:
+def _parse_files(files: list[str]) -> Pack:
 
     import tomllib
 
-    rules: list[dict] = []
-    paths: list[dict] = []
+    rules: list[RuleTable] = []
+    paths: list[RuleTable] = []
     seen: dict[str, str] = {}
     for path in files:
         try:
@@ -336,21 +361,21 @@ def _parse_files(files: list[str]) -> tuple[list, list]:
     return rules, paths
 
 
-def _require(d: dict, key: str, kind: type | tuple, path: str, line: int) -> None:
+def _require(d: RuleTable, key: str, kind: type, path: str, line: int) -> None:
     if key not in d:
         raise GuardError(f"rule {d.get('id', '?')!r} lacks required key {key!r}", path, line)
     if not isinstance(d[key], kind):
         raise GuardError(f"rule {d.get('id', '?')!r}: {key!r} has the wrong type", path, line)
 
 
-def _validate_examples(d: dict, path: str, line: int) -> None:
+def _validate_examples(d: RuleTable, path: str, line: int) -> None:
     ex = d.get("examples")
     if not isinstance(ex, dict) or not ex.get("positive") or not ex.get("negative"):
         raise GuardError(f"rule {d['id']!r} needs examples.positive and examples.negative",
                          path, line)
 
 
-def _validate_rule(d: dict, path: str, line: int) -> dict:
+def _validate_rule(d: RuleTable, path: str, line: int) -> RuleTable:
     import re
 
     from guard.detect.checks import CHECKS
@@ -398,7 +423,7 @@ def _literal_of(pattern: str) -> str:
     return max(pieces, key=len, default="")
 
 
-def _validate_path(d: dict, path: str, line: int) -> dict:
+def _validate_path(d: RuleTable, path: str, line: int) -> RuleTable:
     from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
     for key, kind in (("id", str), ("description", str), ("patterns", list)):

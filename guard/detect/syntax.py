@@ -16,6 +16,7 @@ import re
 import threading
 
 from guard.detect.formats import is_dotenv
+from guard.detect.grammars import _GRAMMARS, _MODULES, _TYPED_WRAPPERS, _Grammar
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing would cost more than this module
 if TYPE_CHECKING:
@@ -85,173 +86,6 @@ def bare_values_are_strings(path: str) -> bool:
 _DOTENV_LINE = re.compile(rb"[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.\-]*)[ \t]*=[ \t]*[\"']?\Z")
 _DOTENV_EXPANSION = re.compile(rb"\$[({A-Za-z_]")  # $VAR, ${VAR}, $(cmd): a reference, not a value
 
-
-# --- what counts as a literal and as an assignment, per grammar --------------------------------
-
-
-class _Grammar:
-    """Which nodes of one grammar are string literals and which hold a key and its value."""
-
-    __slots__ = ("dynamic", "lists", "pairs", "strings", "wrappers")
-
-    def __init__(self, strings: frozenset[str], pairs: dict[str, tuple[str | None, str | None]],
-                 dynamic: frozenset[str] = frozenset(), wrappers: frozenset[str] = frozenset(),
-                 lists: frozenset[str] = frozenset()) -> None:
-        # Node types that are string literals (or plain scalars / shell words).
-        self.strings = strings
-        # Parent node type -> (key field, value field); None means first / last named child.
-        self.pairs = pairs
-        # Children that make a literal non-constant: interpolation, ${...}, $(...).
-        self.dynamic = dynamic
-        # Nodes that hand a literal through unchanged: YAML flow_node, Go literal_element, (...).
-        self.wrappers = wrappers
-        # Comma lists on either side of a multiple assignment: a, token = 1, "v".
-        self.lists = lists
-
-
-# Wrappers whose extra named child is a type, not a value: "v" as const, "v" satisfies T.
-_TYPED_WRAPPERS = frozenset({"as_expression", "satisfies_expression"})
-
-_ASSIGN = ("left", "right")
-_NAMED = ("name", "value")
-
-_PYTHON = _Grammar(
-    strings=frozenset({"string"}),
-    dynamic=frozenset({"interpolation"}),
-    wrappers=frozenset({"parenthesized_expression", "concatenated_string", "expression_list"}),
-    lists=frozenset({"expression_list", "pattern_list", "tuple_pattern"}),
-    pairs={
-        "assignment": _ASSIGN,
-        "keyword_argument": _NAMED,
-        "pair": ("key", "value"),
-        "default_parameter": _NAMED,
-        "typed_default_parameter": _NAMED,
-    },
-)
-
-_JS_PAIRS: dict[str, tuple[str | None, str | None]] = {
-    "variable_declarator": _NAMED,
-    "assignment_expression": _ASSIGN,
-    "augmented_assignment_expression": _ASSIGN,
-    "pair": ("key", "value"),
-    "assignment_pattern": _ASSIGN,
-    "object_assignment_pattern": _ASSIGN,
-}
-_TS_PAIRS: dict[str, tuple[str | None, str | None]] = {
-    **_JS_PAIRS,
-    "public_field_definition": _NAMED,
-    "enum_assignment": _NAMED,
-    "required_parameter": ("pattern", "value"),
-    "optional_parameter": ("pattern", "value"),
-}
-# <Login password="v" />: the attribute has no field names, name first and value last.
-_JSX_PAIRS: dict[str, tuple[str | None, str | None]] = {"jsx_attribute": (None, None)}
-_JS_STRINGS = frozenset({"string", "template_string"})
-_JS_DYNAMIC = frozenset({"template_substitution"})
-# "v" as const, "v" satisfies T, "v"! all still assign the literal.
-_TS_WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression"}) | _TYPED_WRAPPERS
-
-_JAVASCRIPT = _Grammar(
-    strings=_JS_STRINGS,
-    dynamic=_JS_DYNAMIC,
-    wrappers=frozenset({"parenthesized_expression", "jsx_expression"}),
-    pairs={**_JS_PAIRS, **_JSX_PAIRS, "field_definition": ("property", "value")},
-)
-_TYPESCRIPT = _Grammar(
-    strings=_JS_STRINGS, dynamic=_JS_DYNAMIC, wrappers=_TS_WRAPPERS, pairs=_TS_PAIRS,
-)
-_TSX = _Grammar(
-    strings=_JS_STRINGS,
-    dynamic=_JS_DYNAMIC,
-    wrappers=_TS_WRAPPERS | {"jsx_expression"},
-    pairs={**_TS_PAIRS, **_JSX_PAIRS},
-)
-
-_GO = _Grammar(
-    strings=frozenset({"interpreted_string_literal", "raw_string_literal"}),
-    wrappers=frozenset({"literal_element", "expression_list", "parenthesized_expression"}),
-    lists=frozenset({"expression_list"}),
-    pairs={
-        "short_var_declaration": _ASSIGN,
-        "assignment_statement": _ASSIGN,
-        "var_spec": _NAMED,
-        "const_spec": _NAMED,
-        "keyed_element": ("key", "value"),
-    },
-)
-
-_JAVA = _Grammar(
-    strings=frozenset({"string_literal"}),
-    dynamic=frozenset({"string_interpolation"}),
-    wrappers=frozenset({"parenthesized_expression"}),
-    pairs={
-        "variable_declarator": _NAMED,
-        "assignment_expression": _ASSIGN,
-        "element_value_pair": ("key", "value"),  # @Annotation(password = "...")
-    },
-)
-
-_RUBY = _Grammar(
-    strings=frozenset({"string"}),
-    dynamic=frozenset({"interpolation"}),
-    wrappers=frozenset({"right_assignment_list", "parenthesized_statements"}),
-    lists=frozenset({"left_assignment_list", "right_assignment_list"}),
-    pairs={
-        "assignment": _ASSIGN,
-        "operator_assignment": _ASSIGN,
-        "pair": ("key", "value"),  # also keyword arguments: f(api_key: "v")
-        "optional_parameter": _NAMED,
-        "keyword_parameter": _NAMED,
-    },
-)
-
-_YAML = _Grammar(
-    strings=frozenset({"plain_scalar", "double_quote_scalar", "single_quote_scalar"}),
-    wrappers=frozenset({"flow_node"}),
-    pairs={"block_mapping_pair": ("key", "value"), "flow_pair": ("key", "value")},
-)
-
-_JSON = _Grammar(strings=frozenset({"string"}), pairs={"pair": ("key", "value")})
-
-# TOML pairs carry no field names: the key is the first named child, the value the last.
-_TOML = _Grammar(strings=frozenset({"string"}), pairs={"pair": (None, None)})
-
-_BASH = _Grammar(
-    strings=frozenset({"word", "string", "raw_string", "ansi_c_string"}),
-    dynamic=frozenset({
-        "expansion", "simple_expansion", "command_substitution", "process_substitution",
-        "arithmetic_expansion",
-    }),
-    pairs={"variable_assignment": _NAMED},
-)
-
-_DOCKERFILE = _Grammar(
-    strings=frozenset({"unquoted_string", "double_quoted_string", "single_quoted_string"}),
-    dynamic=frozenset({"expansion"}),
-    pairs={"env_pair": _NAMED, "arg_instruction": ("name", "default")},
-)
-
-_GRAMMARS: dict[str, _Grammar] = {
-    "python": _PYTHON, "javascript": _JAVASCRIPT, "typescript": _TYPESCRIPT,
-    "tsx": _TSX, "go": _GO, "java": _JAVA, "ruby": _RUBY, "yaml": _YAML,
-    "json": _JSON, "toml": _TOML, "bash": _BASH, "dockerfile": _DOCKERFILE,
-}
-
-# (module, function returning the language pointer) per grammar name.
-_MODULES = {
-    "python": ("tree_sitter_python", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "tsx": ("tree_sitter_typescript", "language_tsx"),
-    "go": ("tree_sitter_go", "language"),
-    "java": ("tree_sitter_java", "language"),
-    "ruby": ("tree_sitter_ruby", "language"),
-    "yaml": ("tree_sitter_yaml", "language"),
-    "json": ("tree_sitter_json", "language"),
-    "toml": ("tree_sitter_toml", "language"),
-    "bash": ("tree_sitter_bash", "language"),
-    "dockerfile": ("tree_sitter_dockerfile", "language"),
-}
 
 # --- lazy parsers and the one-tree cache ---------------------------------------------------------
 
@@ -324,10 +158,11 @@ def _tree(lang: str, path: str, data: bytes) -> Tree | None:
             return None
         # The same file again with other content (an editor buffer after a keystroke, a file in
         # the next commit): tell tree-sitter what changed so that it reparses only that part.
-        old = _LAST[2] if _LAST is not None and _LAST[0][0] == path else None
+        last = _LAST if _LAST is not None and _LAST[0][0] == path else None
+        old = last[2] if last is not None else None
         try:
-            if old is not None:
-                _edit(old, _LAST[1], data)  # type: ignore[index]
+            if last is not None and old is not None:
+                _edit(old, last[1], data)
                 tree = parser.parse(data, old)
             else:
                 tree = parser.parse(data)
@@ -440,14 +275,19 @@ def _assigned_to_secret(grammar: _Grammar, literal: Node) -> bool:
     if value is None:
         return False
     parent = value.parent
-    spec = grammar.pairs.get(parent.type) if parent is not None else None
+    if parent is None:
+        return False
+    spec = grammar.pairs.get(parent.type)
     if spec is None:
         return False
     key_field, value_field = spec
     if not _is_value_of(parent, value, value_field):
         return False
     key = _key_node(grammar, parent, key_field, index)
-    return key is not None and bool(SECRET_NAME.search(key.text.decode("utf-8", "replace")))
+    if key is None:
+        return False
+    assert key.text is not None  # parsed from bytes, every node has its text
+    return bool(SECRET_NAME.search(key.text.decode("utf-8", "replace")))
 
 
 def _lift(grammar: _Grammar, literal: Node) -> tuple[Node | None, int | None]:

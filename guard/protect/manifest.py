@@ -12,6 +12,10 @@ import tempfile
 
 from guard.errors import GuardError
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
+if TYPE_CHECKING:
+    from typing import Any
+
 BEGIN = ">>> guard: managed block, do not edit (guard protect) >>>"
 END = "<<< guard <<<"
 
@@ -114,7 +118,7 @@ def replace_block(text: str | None, lines: list[str], comment: str, path: str) -
 # --- JSON settings -----------------------------------------------------------------------------
 
 
-def load_json(text: str, path: str) -> dict:
+def load_json(text: str, path: str) -> dict[str, Any]:
     """A JSON object, or a GuardError at file:line:column."""
     try:
         data = json.loads(text)
@@ -135,7 +139,7 @@ def json_indent(text: str | None) -> int | str:
     return indent if "\t" in indent else len(indent)
 
 
-def dump_json(data: dict, like: str | None) -> str:
+def dump_json(data: dict[str, Any], like: str | None) -> str:
     newline = "\r\n" if like and "\r\n" in like else "\n"
     text = json.dumps(data, indent=json_indent(like), ensure_ascii=False) + "\n"
     return text.replace("\n", newline) if newline != "\n" else text

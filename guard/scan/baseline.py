@@ -15,6 +15,10 @@ import time
 from guard.detect.finding import Finding
 from guard.errors import GuardError
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
+if TYPE_CHECKING:
+    from typing import Any
+
 FORMAT = "guard-baseline"
 VERSION = 1
 
@@ -70,7 +74,7 @@ def read(path: str) -> Baseline:
     raise GuardError("not a Guard baseline nor a detect-secrets .secrets.baseline", path)
 
 
-def _read_guard(doc: dict, path: str) -> Baseline:
+def _read_guard(doc: dict[str, Any], path: str) -> Baseline:
     if doc.get("version") != VERSION:
         raise GuardError(f"unsupported baseline version {doc.get('version')!r}", path)
     try:
@@ -79,7 +83,7 @@ def _read_guard(doc: dict, path: str) -> Baseline:
         raise GuardError("baseline entries need 'path' and 'fingerprint'", path) from None
 
 
-def _read_detect_secrets(doc: dict, path: str) -> Baseline:
+def _read_detect_secrets(doc: dict[str, Any], path: str) -> Baseline:
     sha1s: set[tuple[str, str]] = set()
     lines: set[tuple[str, int]] = set()
     try:

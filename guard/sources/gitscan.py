@@ -22,6 +22,8 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more t
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    import git as gitpython
+
     from guard.config import Config
     from guard.detect.finding import Finding
 
@@ -48,9 +50,9 @@ class GitSource:
         self.remote = remote
         self.push_lines = push_lines
         self.cwd = cwd
-        self._repo = None
+        self._repo: gitpython.Repo | None = None
 
-    def repo(self):
+    def repo(self) -> gitpython.Repo:
         """The gitpython repository (history and pushes only: the staged scan does without)."""
         if self._repo is None:
             self._repo = git.open_repo(self.cwd)
@@ -217,7 +219,7 @@ def scan_commits(judge: Judge, source: GitSource) -> ScanResult:
     return result
 
 
-def _history_revs(repo, source: GitSource) -> tuple[tuple[str, ...], list[str]]:
+def _history_revs(repo: gitpython.Repo, source: GitSource) -> tuple[tuple[str, ...], list[str]]:
     """(git log options, revisions), every revision resolved to a commit id first: a name the
     user typed never reaches git's command line where it could pass for an option."""
     options: tuple[str, ...] = ()
@@ -247,7 +249,7 @@ class _History:
         self.prefilter = scanner.judge.engine.prefilter
         self.kept: dict[tuple[str, str], tuple[int, Finding]] = {}
         self.seq = 0
-        self.commit: dict = {}
+        self.commit: dict[str, str] = {}
         self.excluded: dict[str, bool] = {}
         self.skipped: set[tuple[str, str]] = set()
         self.notices: set[tuple[str, str]] = set()
@@ -257,7 +259,7 @@ class _History:
             if isinstance(record, git.Commit):
                 self.seq += 1
                 self.commit = record.as_dict()
-                self.result.commits += 1
+                self.result.commits = (self.result.commits or 0) + 1  # 0 from scan_commits
             else:
                 self.file(record)
 

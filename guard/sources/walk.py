@@ -55,7 +55,7 @@ class _Ignores:
         return False
 
 
-def _name(entry: os.DirEntry) -> str:
+def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 

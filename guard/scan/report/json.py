@@ -13,17 +13,31 @@ A finding from a scan of commits also has "commit": {"id", "date", "author"}.
 from __future__ import annotations
 
 import json
-from io import TextIOBase as TextIO
 
 from guard import __version__
 from guard.scan.scanner import ScanResult
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite  # a report goes to any text stream
+
 SCHEMA_VERSION = 1
 
 
-def as_dict(result: ScanResult) -> dict:
+def as_dict(result: ScanResult) -> dict[str, object]:
     secrets = sum(1 for f in result.findings if f.kind == "secret")
-    doc = {
+    summary = {
+        "secrets": secrets,
+        "sensitive_files": len(result.findings) - secrets,
+        "files_scanned": result.files,
+        "bytes_scanned": result.bytes,
+        "skipped": result.skipped_count,
+        "allowed": result.allowed,
+        "baselined": result.baselined,
+    }
+    if result.commits is not None:  # a scan of git commits: history or a push
+        summary["commits_scanned"] = result.commits
+    return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "guard", "version": __version__},
         "root": result.root,
@@ -31,21 +45,10 @@ def as_dict(result: ScanResult) -> dict:
         "skipped": [{"path": p, "reason": r} for r, paths in sorted(result.skipped.items())
                     for p in paths],
         "notices": [{"path": p, "message": m} for p, m in result.notices],
-        "summary": {
-            "secrets": secrets,
-            "sensitive_files": len(result.findings) - secrets,
-            "files_scanned": result.files,
-            "bytes_scanned": result.bytes,
-            "skipped": result.skipped_count,
-            "allowed": result.allowed,
-            "baselined": result.baselined,
-        },
+        "summary": summary,
     }
-    if result.commits is not None:  # a scan of git commits: history or a push
-        doc["summary"]["commits_scanned"] = result.commits
-    return doc
 
 
-def render(result: ScanResult, stream: TextIO) -> None:
+def render(result: ScanResult, stream: SupportsWrite[str]) -> None:
     json.dump(as_dict(result), stream, indent=2)
     stream.write("\n")

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import json
 import os
-from io import TextIOBase as TextIO
 
 from guard import __version__
 from guard.detect.ruleset import RuleSet
 from guard.scan.scanner import ScanResult
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite  # a report goes to any text stream
 
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
 SEVERITY = {"high": "8.0", "medium": "6.0", "low": "3.0"}
 INFO_URI = "https://github.com/guard-secrets/guard"
 
 
-def _rule_entry(rule_id: str, description: str, confidence: str, help_text: str) -> dict:
+def _rule_entry(rule_id: str, description: str, confidence: str,
+                help_text: str) -> dict[str, object]:
     return {
         "id": rule_id,
         "name": "".join(part.capitalize() for part in rule_id.split("-")),
@@ -29,10 +33,10 @@ def _rule_entry(rule_id: str, description: str, confidence: str, help_text: str)
     }
 
 
-def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
-    rules: list[dict] = []
+def as_dict(result: ScanResult, ruleset: RuleSet) -> dict[str, object]:
+    rules: list[dict[str, object]] = []
     index: dict[str, int] = {}
-    results = []
+    results: list[dict[str, object]] = []
     for f in result.findings:
         if f.rule_id not in index:
             index[f.rule_id] = len(rules)
@@ -47,7 +51,7 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict:
         region = {"startLine": max(f.line, 1)}
         if f.kind == "secret":
             region.update(startColumn=f.column, endLine=f.end_line, endColumn=f.end_column + 1)
-        entry = {
+        entry: dict[str, object] = {
             "ruleId": f.rule_id,
             "ruleIndex": index[f.rule_id],
             "level": LEVEL[f.confidence],
@@ -86,6 +90,6 @@ def _file_uri(path: str) -> str:
     return "file://" + _uri_path(os.path.abspath(path).rstrip(os.sep) + "/")
 
 
-def render(result: ScanResult, stream: TextIO, ruleset: RuleSet) -> None:
+def render(result: ScanResult, stream: SupportsWrite[str], ruleset: RuleSet) -> None:
     json.dump(as_dict(result, ruleset), stream, indent=2)
     stream.write("\n")

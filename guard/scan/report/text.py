@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
-from io import TextIOBase as TextIO
 
 from guard.scan.scanner import ScanResult
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite  # a report goes to any text stream
 
 COLOURS = {"high": "\033[31m", "medium": "\033[33m", "low": "\033[36m", "dim": "\033[2m",
            "bold": "\033[1m", "reset": "\033[0m"}
 
 
-def use_colour(stream: TextIO) -> bool:
+def use_colour(stream: SupportsWrite[str]) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(result: ScanResult, stream: TextIO, verbose: bool = False,
+def render(result: ScanResult, stream: SupportsWrite[str], verbose: bool = False,
            colour: bool | None = None) -> None:
     c = COLOURS if (use_colour(stream) if colour is None else colour) else dict.fromkeys(COLOURS,
                                                                                          "")

@@ -7,11 +7,15 @@ import click
 from guard import __version__
 from guard.errors import GuardError, report
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 class _Group(click.Group):
     """Turns GuardError into a one-line message and exit code 2, never a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except GuardError as e:
@@ -222,7 +226,7 @@ _git_hooks_option = click.option("--git", "git_hooks", is_flag=True,
                                       "pre-push runs `guard scan --pre-push`.")
 
 
-def _agent_hooks_options(f):
+def _agent_hooks_options(f: Callable[..., None]) -> Callable[..., None]:
     f = click.option("--user", is_flag=True,
                      help="The assistants' user settings (~/...) instead of the project's.")(f)
     return click.option("--all", "every", is_flag=True,

@@ -4,7 +4,6 @@ undecided, and for every other file why it needs none."""
 from __future__ import annotations
 
 import sys
-from io import TextIOBase as TextIO
 
 from guard.commands.scan import load_config
 from guard.detect import formats
@@ -16,6 +15,8 @@ from guard.sources import walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from guard.config import Config
 
 

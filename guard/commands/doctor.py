@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from io import TextIOBase as TextIO
 
 from guard import agents as agents_mod
 from guard import config as config_mod
@@ -24,6 +23,10 @@ LEGEND = ("M = excluded by its manifest, H = a `guard hook` is installed, "
           "- = NOT protected, ? = Guard cannot tell (settings outside the repository)")
 GENERAL_CAVEAT = ("No ignore file or deny rule covers MCP tools or every shell command "
                   "(`python -c \"print(open('.env').read())\"`); only hooks see those.")
+
+TYPE_CHECKING = False  # typing costs start-up; annotations are strings here
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 @dataclass

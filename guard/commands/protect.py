@@ -8,6 +8,7 @@ import os
 import sys
 
 from guard import agents as agents_mod
+from guard import config as config_mod
 from guard.commands.scan import load_config
 from guard.errors import GuardError
 from guard.protect import manifest, policy
@@ -49,7 +50,8 @@ def run(*, root: str | None = None, agents: list[str] | None = None, check: bool
     return 0
 
 
-def build_policy(root: str, cfg, gitignore: bool, jobs: int) -> policy.Policy:
+def build_policy(root: str, cfg: config_mod.Config, gitignore: bool, jobs: int
+                 ) -> policy.Policy:
     pol = policy.build(root, cfg, gitignore=gitignore, jobs=jobs)
     for warning in pol.warnings:
         sys.stderr.write(f"guard: warning: {warning}\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from io import TextIOBase as TextIO
 
 from guard import config as config_mod
 from guard.detect import ruleset
@@ -19,6 +18,8 @@ BLOCKED_HINT = ("guard: {action} blocked. Remove the secret (and rotate it if it
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from guard.sources.gitscan import GitSource
 
 

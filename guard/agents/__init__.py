@@ -20,8 +20,8 @@ TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are st
 if TYPE_CHECKING:
     from typing import ClassVar
 
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
     from guard.protect.policy import Policy
 
 # name -> module; the order is the order of every listing and table
@@ -116,7 +116,7 @@ class Agent:
         """The verdict in the assistant's contract. The default is the one most pre-tool hooks
         share: exit 0 and no output lets the call run, exit 2 blocks it and stderr goes to the
         model."""
-        from guard.hook.process import Reply
+        from guard.hook.call import Reply
 
         if decision.allowed:
             return Reply()

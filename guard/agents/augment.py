@@ -11,7 +11,7 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook.process import Call
+    from guard.hook.call import Call
 
 HOOK_TOOLS = {
     "view": ("read", "path|file_path"),

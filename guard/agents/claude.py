@@ -35,8 +35,8 @@ from guard.agents import TYPE_CHECKING, Agent, Plan
 from guard.errors import GuardError
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
     from guard.protect.policy import Policy
 
 TOOLS = ("Read", "Edit")
@@ -146,7 +146,7 @@ class Claude(Agent):
 
 def claude_call(event: dict, table: dict[str, tuple]) -> Call:
     """A Claude-shaped PreToolUse event (Claude Code, Codex, Qwen Code, Augment)."""
-    from guard.hook.process import Call, tool_call, workspace
+    from guard.hook.call import Call, tool_call, workspace
 
     name = event.get("hook_event_name")
     if name is not None and name != "PreToolUse":
@@ -167,7 +167,8 @@ def claude_reply(decision: Decision, call: Call, event: dict, ctx: Context | Non
     """``hookSpecificOutput`` with ``permissionDecision``; with ``rewrite``, a read that has a
     redacted view is allowed with ``updatedInput`` pointing at the view."""
     from guard.errors import GuardError
-    from guard.hook.process import Reply, dumps, redacted_view
+    from guard.hook.call import Reply, dumps
+    from guard.hook.views import redacted_view
 
     if decision.allowed:
         return Reply()

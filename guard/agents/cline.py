@@ -12,8 +12,8 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 HOOK_TOOLS = {
     "read_file": ("read", "path"),
@@ -44,7 +44,7 @@ class Cline(IgnoreFileAgent):
     has_hook = True
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         if event.get("hookName", "PreToolUse") != "PreToolUse":
             return Call("skip")
@@ -63,7 +63,7 @@ class Cline(IgnoreFileAgent):
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
-        from guard.hook.process import Reply, dumps
+        from guard.hook.call import Reply, dumps
 
         if decision.allowed:
             return Reply(stdout=dumps({"cancel": False}))

@@ -14,8 +14,8 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, Agent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 HOOK_TOOLS = {
     "Bash": ("shell", "command"),

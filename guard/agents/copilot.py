@@ -16,8 +16,8 @@ import re
 from guard.agents import TYPE_CHECKING, Agent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
     from guard.protect.policy import Policy
 
 # Copilot CLI hooks (github/docs content/copilot/reference/hooks-reference.md): ``preToolUse``
@@ -71,7 +71,7 @@ class Copilot(Agent):
     has_hook = True
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         if "tool_name" in event:  # PascalCase event: Claude's payload and tool names
             from guard.agents.claude import HOOK_TOOLS as CLAUDE_TOOLS
@@ -87,7 +87,8 @@ class Copilot(Agent):
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
         from guard.errors import GuardError
-        from guard.hook.process import Reply, dumps, redacted_view
+        from guard.hook.call import Reply, dumps
+        from guard.hook.views import redacted_view
 
         if decision.allowed:
             return Reply()

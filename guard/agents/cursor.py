@@ -16,8 +16,8 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 HOOK_EVENTS = ("beforeReadFile", "beforeShellExecution", "beforeMCPExecution")
 
@@ -36,7 +36,7 @@ class Cursor(IgnoreFileAgent):
     has_hook = True
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         name = event.get("hook_event_name")
         cwd = workspace(event, "cwd", "workspace_roots")
@@ -58,7 +58,7 @@ class Cursor(IgnoreFileAgent):
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
-        from guard.hook.process import Reply, dumps
+        from guard.hook.call import Reply, dumps
 
         if decision.allowed:
             return Reply(stdout=dumps({"permission": "allow"}))

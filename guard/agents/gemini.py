@@ -14,8 +14,8 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 # tool -> (kind, path or command argument, content argument | search: path, pattern, glob).
 # Argument names changed across versions (absolute_path -> file_path, path -> dir_path).
@@ -41,7 +41,7 @@ HOOK_TOOLS = {
 
 def gemini_call(event: dict, event_name: str, table: dict[str, tuple]) -> Call:
     """A Gemini-shaped pre-tool event (Gemini CLI ``BeforeTool``, Qwen Code ``PreToolUse``)."""
-    from guard.hook.process import Call, tool_call, workspace
+    from guard.hook.call import Call, tool_call, workspace
 
     name = event.get("hook_event_name")
     if name is not None and name != event_name:
@@ -72,7 +72,7 @@ class Gemini(IgnoreFileAgent):
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
-        from guard.hook.process import Reply, dumps
+        from guard.hook.call import Reply, dumps
 
         if decision.allowed:
             return Reply()

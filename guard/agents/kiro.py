@@ -12,7 +12,7 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook.process import Call
+    from guard.hook.call import Call
 
 HOOK_TOOLS = {
     "fs_read": ("other",),  # operations: [{mode, path}]: every path judged as a read
@@ -37,7 +37,7 @@ class Kiro(IgnoreFileAgent):
     has_hook = True
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         if event.get("hook_event_name", "preToolUse") not in ("preToolUse", "PreToolUse"):
             return Call("skip")

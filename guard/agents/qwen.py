@@ -13,8 +13,8 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 
 class Qwen(IgnoreFileAgent):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from guard.agents import TYPE_CHECKING, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook.process import Call
+    from guard.hook.call import Call
 
 HOOK_EVENTS = ("pre_read_code", "pre_write_code", "pre_run_command", "pre_mcp_tool_use")
 
@@ -31,7 +31,7 @@ class Windsurf(IgnoreFileAgent):
     has_hook = True
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, first, tool_call
+        from guard.hook.call import Call, first, tool_call
 
         action = event.get("agent_action_name")
         info = event.get("tool_info")

@@ -1,6 +1,10 @@
-"""Redacted views for the hook: a sensitive file's content with every secret value replaced by a
-placeholder, written under the repository's ``.guard/views/`` so that an assistant that can
-substitute a tool's input reads the view instead of the file (see ``guard.agents.claude``).
+"""Redacted views: a file's content with every secret value replaced by a typed placeholder,
+keeping keys, comments, structure and line numbers (see guard.detect.redact).
+
+:func:`redacted_bytes` is the view itself, what ``guard view PATH`` prints; :func:`redacted_view`
+writes it under the repository's ``.guard/views/`` for the hook, so that an assistant that can
+substitute a tool's input reads the view instead of the file (see ``guard.agents.claude``). The
+hook passes the config, rules and engine it already loaded: they are loaded once per process.
 """
 
 from __future__ import annotations
@@ -9,6 +13,11 @@ import os
 
 TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from guard.config import Config
+    from guard.detect.engine import Engine
+    from guard.detect.ruleset import RuleSet
     from guard.hook.decide import Context
 
 VIEWS_DIR = os.path.join(".guard", "views")
@@ -17,7 +26,6 @@ VIEWS_DIR = os.path.join(".guard", "views")
 def redacted_view(ctx: Context, path: str) -> str:
     """Write the redacted view of ``path`` under the repository's .guard/views/ (which ignores
     itself in git) and return its path. Raises GuardError when there is no view."""
-    import io
     import zlib  # a name for the view, not a security boundary: crc32 loads in no time
 
     directory = os.path.join(ctx.root, VIEWS_DIR)
@@ -34,13 +42,19 @@ def redacted_view(ctx: Context, path: str) -> str:
         target = os.path.join(directory, f"view-{digest}.redacted.txt")
     if _fresh(target, path, ctx.config.path):
         return target  # redacting again would load the engine for the same answer
-    from guard.commands import view
+    from guard import config as config_mod
 
-    buf = io.BytesIO()
-    view.run(path, out=buf)
+    config, pack, engine = ctx.config, ctx.pack, lambda: ctx.engine
+    found = config_mod.find(path)
+    if found != config.path:
+        # another config than the session's governs the file (it lies outside the repository,
+        # or in a project of its own, or the session's config is broken): its view follows that
+        # config, as `guard view PATH` would print it
+        config, pack, engine = config_mod.load(found), None, None
+    data = redacted_bytes(path, config, pack, engine)
     tmp = f"{target}.tmp{os.getpid()}"
     with open(tmp, "wb") as f:
-        f.write(buf.getvalue())
+        f.write(data)
     os.replace(tmp, target)
     return target
 
@@ -53,3 +67,67 @@ def _fresh(view: str, source: str, config: str | None) -> bool:
     except OSError:
         return False
     return written > changed
+
+
+def check_path(path: str) -> None:
+    """Raise GuardError when ``path`` cannot have a view because it is missing or a directory."""
+    from guard.errors import GuardError
+
+    if not os.path.lexists(path):
+        raise GuardError("no such file", path)
+    if os.path.isdir(path):
+        raise GuardError("is a directory: guard view shows one file", path)
+
+
+def redacted_bytes(path: str, config: Config, pack: RuleSet | None = None,
+                   engine: Callable[[], Engine] | None = None) -> bytes:
+    """The redacted view of ``path`` under ``config``: what ``guard view PATH`` prints.
+
+    ``pack`` is the config's rule pack (loaded from ``config.rule_paths`` when None). ``engine``
+    gives the caller's engine over ``pack`` with the config's allowed rules disabled (the hook's
+    ``ctx.engine``, made on first use); it is asked for only when the file is not strict. A strict
+    file (a dotenv file, a file sensitive by name) has every value redacted anyway, so its view
+    skips the syntax rules and gets an engine of its own from ``pack``.
+
+    Raises GuardError when there is no view: the path is missing, a directory, unreadable, larger
+    than max-file-size, or binary (a keystore or an archive has no redacted form).
+    """
+    from guard.detect import redact
+    from guard.errors import GuardError
+
+    check_path(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(config.max_file_size + 1)
+    except OSError as e:
+        raise GuardError(f"cannot read: {e.strerror or e}", path) from None
+    if len(data) > config.max_file_size:
+        raise GuardError("larger than max-file-size: no redacted view", path)
+    if redact.is_binary(data):
+        raise GuardError("binary file: Guard shows text files only, a binary secret (keystore, "
+                         "archive) has no redacted view", path)
+    if pack is None:
+        from guard.detect import ruleset
+
+        pack = ruleset.load(tuple(config.rule_paths))
+    strict = redact.is_strict(path, pack, config, root=_root(path))
+    if engine is not None and not strict:
+        scanner = engine()
+    else:
+        from guard.detect.engine import Engine
+
+        scanner = Engine(pack, len(data), disabled=redact.disabled_rules(pack, strict,
+                                                                         config.allow_rules))
+    return redact.redact(data, path, scanner, strict, config.allow_fingerprints).data
+
+
+def _root(path: str) -> str:
+    """The repository holding ``path``: path rules are written relative to it."""
+    d = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.path.dirname(os.path.abspath(path))
+        d = parent

@@ -9,7 +9,7 @@ the reply ``{"cancel": true, "errorMessage": ...}`` stops the tool; no input rew
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
@@ -41,7 +41,11 @@ class Cline(IgnoreFileAgent):
         "loading only, never access; shell commands can read listed files",
     )
     hook_files = (".clinerules/hooks/PreToolUse", "~/Documents/Cline/Hooks/PreToolUse")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    hook_events = ("PreToolUse",)
+    hook_every_tool = True  # an executable has no matcher: Cline runs it for every tool
+    hook_install = HookInstall(".clinerules/hooks/PreToolUse", "~/Documents/Cline/Hooks/PreToolUse",
+                               "script")
 
     def hook_call(self, event: dict) -> Call:
         from guard.hook.call import Call, tool_call, workspace

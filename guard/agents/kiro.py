@@ -33,7 +33,7 @@ class Kiro(IgnoreFileAgent):
     caveats = (
         "keeps listed files out of Kiro's reach in the IDE; shell commands are not covered",
     )
-    hook_files = (".kiro/agents/*.json", ".kiro/hooks/*.json")
+    hook_files = (".kiro/agents/*.json", ".kiro/hooks/*.json", "~/.kiro/hooks/*.json")
     hook_tools = HOOK_TOOLS
     mcp_prefixes = ("@",)
     hook_events = ("PreToolUse",)

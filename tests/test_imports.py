@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "guard"
 def modules(package: Path = PACKAGE) -> dict[str, Path]:
     """Dotted module name -> source file, for every module of the package (a package is its
     ``__init__.py``)."""
-    out = {}
+    out: dict[str, Path] = {}
     for path in sorted(package.rglob("*.py")):
         parts = path.relative_to(package.parent).with_suffix("").parts
         if parts[-1] == "__init__":
@@ -45,7 +45,7 @@ def imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool,
         # `from a.b import c`: c is a module of its own, or a name defined in a.b
         names = [f"{prefix}.{a.name}" if f"{prefix}.{a.name}" in known else prefix
                  for a in node.names]
-    out = set()
+    out: set[str] = set()
     for name in names:
         parts = name.split(".")
         out.update(p for p in (".".join(parts[:i]) for i in range(1, len(parts) + 1))

@@ -62,7 +62,7 @@ def files() -> dict[str, str]:
 
 def stale(directory: Path = HOOKS_DIR) -> list[str]:
     """The bundle files under ``directory`` that differ from what :func:`files` makes."""
-    out = []
+    out: list[str] = []
     for rel, text in files().items():
         try:
             current = (directory / rel).read_bytes()

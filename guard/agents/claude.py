@@ -181,7 +181,7 @@ def claude_reply(decision: Decision, call: Call, event: dict, ctx: Context | Non
     if call.kind == "bad" and not event:
         # not even JSON: exit 2 blocks whatever Claude Code makes of stdout
         return Reply(stderr=f"Guard: {decision.reason}\n", code=2)
-    out = {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+    out: dict[str, object] = {"hookEventName": "PreToolUse", "permissionDecision": "deny",
            "permissionDecisionReason": f"Guard: {decision.reason}"}
     if rewrite and decision.action == "view" and call.kind == "read" and ctx is not None:
         try:

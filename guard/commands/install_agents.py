@@ -46,7 +46,7 @@ class Target:
 
 def targets() -> dict[str, Target]:
     """Every assistant with a hook, in the order of guard.agents.with_hooks()."""
-    out = {}
+    out: dict[str, Target] = {}
     for name in agents.with_hooks():
         agent = agents.get(name)
         install = agent.hook_install

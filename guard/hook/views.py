@@ -44,14 +44,14 @@ def redacted_view(ctx: Context, path: str) -> str:
         return target  # redacting again would load the engine for the same answer
     from guard import config as config_mod
 
-    config, pack, engine = ctx.config, ctx.pack, lambda: ctx.engine
     found = config_mod.find(path)
-    if found != config.path:
+    if found == ctx.config.path:
+        data = redacted_bytes(path, ctx.config, ctx.pack, lambda: ctx.engine)
+    else:
         # another config than the session's governs the file (it lies outside the repository,
         # or in a project of its own, or the session's config is broken): its view follows that
         # config, as `guard view PATH` would print it
-        config, pack, engine = config_mod.load(found), None, None
-    data = redacted_bytes(path, config, pack, engine)
+        data = redacted_bytes(path, config_mod.load(found))
     tmp = f"{target}.tmp{os.getpid()}"
     with open(tmp, "wb") as f:
         f.write(data)

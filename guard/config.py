@@ -146,18 +146,18 @@ def load(path: str | None) -> Config:
     """
     if path is None:
         return Config()
-    from guard.detect import ruleset
+    from guard import cache
 
     identity = _identity(path)
     cached: tuple[dict[str, Any], dict[str, list[tuple[str, bool]]]] | None = \
-        ruleset.cache_get("config", identity) if identity else None
+        cache.cache_get("config", identity) if identity else None
     if cached is not None:
         data, translated = cached
         _check_rule_paths(data, path, "")
         return Config(path, data, translated)
     cfg = Config(path, _parse(path))
     if identity:
-        ruleset.cache_put("config", identity, (cfg.data, cfg.translated()))
+        cache.cache_put("config", identity, (cfg.data, cfg.translated()))
     return cfg
 
 

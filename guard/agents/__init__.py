@@ -4,8 +4,15 @@ The interface is small and the same for all: the assistant's names, the manifest
 ``render(policy)`` (the policy in the assistant's own dialect), ``plan(...)`` (the file as it
 should be), ``excludes(path, text)`` (whether the manifest keeps a file away, by the assistant's
 documented semantics: used by the tests and by ``guard doctor``), ``caveats`` and where its hook
-would be configured. The agent hooks (``guard hook <agent>``) will add to the same classes how to
-read the assistant's hook event and write its verdict.
+would be configured.
+
+An assistant with a pre-tool hook is described once, in its module: its tool table
+(``hook_tools``: tool name -> kind and argument keys), its MCP tool prefixes, the events Guard's
+hook is installed on and where and in what shape (``hook_install``); ``hook_call(event)`` reads
+its event into a :class:`guard.hook.call.Call` and ``hook_reply(...)`` writes the verdict in its
+contract. Everything else is derived from that: the hook matcher (``hook_matcher()``), the entries
+``guard install`` writes (``hook_entries()``), and the bundles under ``hooks/``
+(``python -m guard.agents.bundles``).
 
 Modules are imported only when asked for: a hook runs on every tool call and loads only its own.
 """
@@ -20,8 +27,8 @@ TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are st
 if TYPE_CHECKING:
     from typing import ClassVar
 
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
     from guard.protect.policy import Policy
 
 # name -> module; the order is the order of every listing and table
@@ -47,6 +54,10 @@ REGISTRY = {
 HOOK_ONLY = {
     "codex": "codex",
 }
+
+# what every assistant's hook runs; `guard install` recognises Guard's entries by it
+HOOK_COMMAND = "guard hook {name}"
+EVERY_TOOL = ".*"  # the matcher of a hook that sees every tool
 
 # `guard hook claude` as one command string, or "guard" with args ["hook", ...]
 _HOOK_COMMAND = r"\bguard\b[\"',\s]*(?:args[\"']?\s*:\s*\[\s*[\"']?)?hook\b"
@@ -76,6 +87,28 @@ class Plan:
         return self.old != self.new
 
 
+class HookInstall:
+    """Where and in what shape ``guard install NAME`` configures the hook (the writing itself is
+    guard.commands.install_agents). ``project`` and ``user``: the file, relative to the
+    repository root or starting with ``~/``. ``shape``: "grouped" (Claude-shaped: per event, a
+    list of groups, each a matcher and its handlers), "flat" (per event, a list of handlers),
+    "kiro" (a list of hooks, each naming its trigger event) or "script" (an executable named after
+    the event). ``handler``: the handler's fields in the file's order, with :data:`HOOK_COMMAND`
+    where the command goes. ``top``: keys the file needs at its top. ``owned``: the whole file is
+    Guard's."""
+
+    __slots__ = ("handler", "owned", "project", "shape", "top", "user")
+
+    def __init__(self, project: str, user: str, shape: str, handler: dict | None = None, *,
+                 top: dict | None = None, owned: bool = False) -> None:
+        self.project = project
+        self.user = user
+        self.shape = shape
+        self.handler = handler or {}
+        self.top = top or {}
+        self.owned = owned
+
+
 class Agent:
     """An assistant. Subclasses set the class attributes and implement the dialect."""
 
@@ -87,7 +120,20 @@ class Agent:
     caveats: ClassVar[tuple[str, ...]] = ()
     hook_files: ClassVar[tuple[str, ...]] = ()  # where a `guard hook` entry would be configured
     remembers_entries: ClassVar[bool] = False  # keep Plan.entries in .guard/state.json
-    has_hook: ClassVar[bool] = False  # does `guard hook NAME` answer this assistant's events?
+    # The pre-tool hook. hook_tools: tool -> (kind, argument keys...), see guard.hook.call.tool_call
+    hook_tools: ClassVar[dict[str, tuple[str, ...]]] = {}
+    mcp_prefixes: ClassVar[tuple[str, ...]] = ()  # a tool whose name starts so is an MCP tool
+    hook_events: ClassVar[tuple[str, ...]] = ()  # the events Guard's hook is installed on
+    # True: the hook sees every tool (matcher ".*", or none), because the table is not the
+    # assistant's whole tool set and a tool Guard does not know is judged by its arguments
+    hook_every_tool: ClassVar[bool] = False
+    hook_install: ClassVar[HookInstall | None] = None  # None: no hook Guard answers
+
+    @property
+    def has_hook(self) -> bool:
+        """Does `guard hook NAME` answer this assistant's events (and `guard install NAME` set
+        the hook up)?"""
+        return self.hook_install is not None
 
     def render(self, policy: Policy) -> list[str]:
         """The managed content in this assistant's dialect."""
@@ -116,11 +162,44 @@ class Agent:
         """The verdict in the assistant's contract. The default is the one most pre-tool hooks
         share: exit 0 and no output lets the call run, exit 2 blocks it and stderr goes to the
         model."""
-        from guard.hook.process import Reply
+        from guard.hook.call import Reply
 
         if decision.allowed:
             return Reply()
         return Reply(stderr=f"Guard: {decision.reason}\n", code=2)
+
+    def hook_matcher(self) -> str | None:
+        """The tool matcher of Guard's hook, a regex: :data:`EVERY_TOOL` when the hook must see
+        every tool, else the tools Guard judges (see :func:`tool_matcher`); None for an assistant
+        whose hook is not per tool."""
+        if self.hook_every_tool:
+            return EVERY_TOOL
+        if not self.hook_tools and not self.mcp_prefixes:
+            return None
+        return tool_matcher(self.hook_tools, self.mcp_prefixes)
+
+    def hook_entries(self) -> dict[str, dict]:
+        """Guard's entry in the hook configuration for each event, as ``guard install NAME``
+        writes it: a matcher group ("grouped") or the handler itself ("flat"); nothing for a
+        "script", whose content is the command."""
+        install = self.hook_install
+        if install is None or install.shape == "script":
+            return {}
+        handler = self.hook_handler()
+        if install.shape == "flat":  # no matcher: the assistant runs it for every tool
+            assert self.hook_every_tool, f"{self.name}: a flat hook sees every tool"
+            return {event: handler for event in self.hook_events}
+        if install.shape != "grouped":
+            raise NotImplementedError(f"{self.name}: {install.shape} hooks define hook_entries")
+        return {event: {"matcher": self.hook_matcher(), "hooks": [handler]}
+                for event in self.hook_events}
+
+    def hook_handler(self) -> dict:
+        """The handler of ``hook_install`` with Guard's command for this assistant."""
+        assert self.hook_install is not None
+        command = HOOK_COMMAND.format(name=self.name)
+        return {key: command if value == HOOK_COMMAND else value
+                for key, value in self.hook_install.handler.items()}
 
     def hook_status(self, root: str) -> str:
         """"installed", "not installed", or "none" for an assistant without hooks. A hook is
@@ -196,8 +275,24 @@ class IgnoreFileAgent(Agent):
         return compile_lines(self.patterns(manifest_text)).match_file(path)
 
 
+def tool_matcher(tools: dict[str, tuple[str, ...]], mcp_prefixes: tuple[str, ...]) -> str:
+    """A hook matcher of the tools Guard judges: every tool of the table whose kind is not
+    "skip", in the table's order, then each MCP prefix followed by anything. Claude Code, Gemini
+    CLI and Qwen Code read it as an unanchored JavaScript regex."""
+    import re
+
+    judged = [re.escape(tool) for tool, spec in tools.items() if spec[0] != "skip"]
+    return "|".join(judged + [re.escape(prefix) + ".*" for prefix in mcp_prefixes])
+
+
 def names() -> list[str]:
     return list(REGISTRY)
+
+
+def with_hooks() -> list[str]:
+    """The assistants Guard answers hooks for, in the order of :data:`REGISTRY`, then
+    :data:`HOOK_ONLY`."""
+    return [n for n in (*REGISTRY, *HOOK_ONLY) if get(n).has_hook]
 
 
 def get(name: str) -> Agent:

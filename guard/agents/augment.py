@@ -8,10 +8,10 @@ the documented examples block with exit 2 and the reason on stderr; rewrite unve
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook.process import Call
+    from guard.hook.call import Call
 
 HOOK_TOOLS = {
     "view": ("read", "path|file_path"),
@@ -36,12 +36,17 @@ class Augment(IgnoreFileAgent):
         "tool calls",
     )
     hook_files = (".augment/settings.json", "~/.augment/settings.json")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("mcp__",)
+    hook_events = ("PreToolUse",)
+    hook_every_tool = True  # Auggie has more tools than the table: the others are judged
+    hook_install = HookInstall(".augment/settings.json", "~/.augment/settings.json", "grouped",
+                               {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
     def hook_call(self, event: dict) -> Call:
         from guard.agents.claude import claude_call
 
-        return claude_call(event, HOOK_TOOLS)
+        return claude_call(event, HOOK_TOOLS, self.mcp_prefixes)
 
 
 AGENT = Augment()

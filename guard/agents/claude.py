@@ -31,12 +31,12 @@ from __future__ import annotations
 import json
 import os
 
-from guard.agents import TYPE_CHECKING, Agent, Plan
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, Agent, HookInstall, Plan
 from guard.errors import GuardError
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
     from guard.protect.policy import Policy
 
 TOOLS = ("Read", "Edit")
@@ -93,10 +93,14 @@ class Claude(Agent):
         "`guard protect` runs again",
     )
     hook_files = (".claude/settings.json", ".claude/settings.local.json", "~/.claude/settings.json")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("mcp__",)
+    hook_events = ("PreToolUse",)
+    hook_install = HookInstall(".claude/settings.json", "~/.claude/settings.json", "grouped",
+                               {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
     def hook_call(self, event: dict) -> Call:
-        return claude_call(event, HOOK_TOOLS)
+        return claude_call(event, HOOK_TOOLS, self.mcp_prefixes)
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
@@ -144,9 +148,11 @@ class Claude(Agent):
         return compile_lines([ln for ln in lines if ln]).match_file(path)
 
 
-def claude_call(event: dict, table: dict[str, tuple]) -> Call:
-    """A Claude-shaped PreToolUse event (Claude Code, Codex, Qwen Code, Augment)."""
-    from guard.hook.process import Call, tool_call, workspace
+def claude_call(event: dict, table: dict[str, tuple],
+                mcp_prefixes: tuple[str, ...] = ("mcp__",)) -> Call:
+    """A Claude-shaped PreToolUse event (Claude Code, Codex, Augment, Copilot CLI's PascalCase
+    events)."""
+    from guard.hook.call import Call, tool_call, workspace
 
     name = event.get("hook_event_name")
     if name is not None and name != "PreToolUse":
@@ -155,7 +161,7 @@ def claude_call(event: dict, table: dict[str, tuple]) -> Call:
     if not isinstance(tool, str) or not tool:
         return Call("bad", problem="the event has no tool_name")
     args = event.get("tool_input")
-    call = tool_call(table, tool, args, workspace(event, "cwd"), ("mcp__",))
+    call = tool_call(table, tool, args, workspace(event, "cwd"), mcp_prefixes)
     if tool == "MultiEdit" and isinstance(args, dict) and isinstance(args.get("edits"), list):
         call.content = "\n".join(e.get("new_string", "") for e in args["edits"]
                                  if isinstance(e, dict) and isinstance(e.get("new_string"), str))
@@ -167,14 +173,15 @@ def claude_reply(decision: Decision, call: Call, event: dict, ctx: Context | Non
     """``hookSpecificOutput`` with ``permissionDecision``; with ``rewrite``, a read that has a
     redacted view is allowed with ``updatedInput`` pointing at the view."""
     from guard.errors import GuardError
-    from guard.hook.process import Reply, dumps, redacted_view
+    from guard.hook.call import Reply, dumps
+    from guard.hook.views import redacted_view
 
     if decision.allowed:
         return Reply()
     if call.kind == "bad" and not event:
         # not even JSON: exit 2 blocks whatever Claude Code makes of stdout
         return Reply(stderr=f"Guard: {decision.reason}\n", code=2)
-    out = {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+    out: dict[str, object] = {"hookEventName": "PreToolUse", "permissionDecision": "deny",
            "permissionDecisionReason": f"Guard: {decision.reason}"}
     if rewrite and decision.action == "view" and call.kind == "read" and ctx is not None:
         try:

@@ -9,11 +9,11 @@ the reply ``{"cancel": true, "errorMessage": ...}`` stops the tool; no input rew
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 HOOK_TOOLS = {
     "read_file": ("read", "path"),
@@ -41,10 +41,14 @@ class Cline(IgnoreFileAgent):
         "loading only, never access; shell commands can read listed files",
     )
     hook_files = (".clinerules/hooks/PreToolUse", "~/Documents/Cline/Hooks/PreToolUse")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    hook_events = ("PreToolUse",)
+    hook_every_tool = True  # an executable has no matcher: Cline runs it for every tool
+    hook_install = HookInstall(".clinerules/hooks/PreToolUse", "~/Documents/Cline/Hooks/PreToolUse",
+                               "script")
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         if event.get("hookName", "PreToolUse") != "PreToolUse":
             return Call("skip")
@@ -63,7 +67,7 @@ class Cline(IgnoreFileAgent):
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
-        from guard.hook.process import Reply, dumps
+        from guard.hook.call import Reply, dumps
 
         if decision.allowed:
             return Reply(stdout=dumps({"cancel": False}))

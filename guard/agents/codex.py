@@ -11,11 +11,11 @@ which blocks in every reported version.
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, Agent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, Agent, HookInstall
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 HOOK_TOOLS = {
     "Bash": ("shell", "command"),
@@ -35,7 +35,12 @@ class Codex(Agent):
         "profile in ~/.codex/config.toml) keeps secret files away",
     )
     hook_files = (".codex/hooks.json", "~/.codex/hooks.json")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("mcp__",)
+    hook_events = ("PreToolUse",)
+    hook_every_tool = True  # Codex's other tools (and new ones) are judged by their arguments
+    hook_install = HookInstall(".codex/hooks.json", "~/.codex/hooks.json", "grouped",
+                               {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
     def hook_call(self, event: dict) -> Call:
         from guard.agents.claude import claude_call
@@ -47,7 +52,7 @@ class Codex(Agent):
 
             event = dict(event, tool_input=dict(args, command=shlex.join(
                 str(c) for c in args["command"])))
-        return claude_call(event, HOOK_TOOLS)
+        return claude_call(event, HOOK_TOOLS, self.mcp_prefixes)
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:

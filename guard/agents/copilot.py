@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 
-from guard.agents import TYPE_CHECKING, Agent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, Agent, HookInstall
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
     from guard.protect.policy import Policy
 
 # Copilot CLI hooks (github/docs content/copilot/reference/hooks-reference.md): ``preToolUse``
@@ -68,10 +68,16 @@ class Copilot(Agent):
         "Copilot CLI, the cloud agent and Agent mode in the IDE do not apply content exclusion",
     )
     hook_files = (".github/hooks/*.json", "~/.copilot/hooks/*.json")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("mcp__", "mcp_")
+    hook_events = ("preToolUse",)
+    hook_every_tool = True  # no matcher: PascalCase events bring Claude's tool names
+    hook_install = HookInstall(".github/hooks/guard.json", "~/.copilot/hooks/guard.json", "flat",
+                               {"type": "command", "bash": HOOK_COMMAND, "timeoutSec": 30},
+                               top={"version": 1}, owned=True)
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         if "tool_name" in event:  # PascalCase event: Claude's payload and tool names
             from guard.agents.claude import HOOK_TOOLS as CLAUDE_TOOLS
@@ -82,12 +88,13 @@ class Copilot(Agent):
         if not isinstance(tool, str) or not tool:
             return Call("bad", problem="the event has no toolName")
         return tool_call(HOOK_TOOLS, tool, event.get("toolArgs"), workspace(event, "cwd"),
-                         ("mcp__", "mcp_"))
+                         self.mcp_prefixes)
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
         from guard.errors import GuardError
-        from guard.hook.process import Reply, dumps, redacted_view
+        from guard.hook.call import Reply, dumps
+        from guard.hook.views import redacted_view
 
         if decision.allowed:
             return Reply()

@@ -13,11 +13,11 @@ denied read tells the agent to run ``guard view``.
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 HOOK_EVENTS = ("beforeReadFile", "beforeShellExecution", "beforeMCPExecution")
 
@@ -33,10 +33,14 @@ class Cursor(IgnoreFileAgent):
         "guaranteed",
     )
     hook_files = (".cursor/hooks.json", "~/.cursor/hooks.json")
-    has_hook = True
+    mcp_prefixes = ("",)  # every tool of beforeMCPExecution
+    hook_events = HOOK_EVENTS
+    hook_every_tool = True
+    hook_install = HookInstall(".cursor/hooks.json", "~/.cursor/hooks.json", "flat",
+                               {"command": HOOK_COMMAND, "failClosed": True}, top={"version": 1})
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         name = event.get("hook_event_name")
         cwd = workspace(event, "cwd", "workspace_roots")
@@ -53,12 +57,12 @@ class Cursor(IgnoreFileAgent):
         if name == "beforeMCPExecution" or (name is None and "tool_name" in event):
             tool = event.get("tool_name")
             return tool_call({}, tool if isinstance(tool, str) else "mcp",
-                             event.get("tool_input"), cwd, ("",))
+                             event.get("tool_input"), cwd, self.mcp_prefixes)
         return Call("skip")
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
-        from guard.hook.process import Reply, dumps
+        from guard.hook.call import Reply, dumps
 
         if decision.allowed:
             return Reply(stdout=dumps({"permission": "allow"}))

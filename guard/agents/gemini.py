@@ -11,11 +11,11 @@ git-ignored paths, and the redacted views live in a git-ignored directory: a den
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 # tool -> (kind, path or command argument, content argument | search: path, pattern, glob).
 # Argument names changed across versions (absolute_path -> file_path, path -> dir_path).
@@ -39,9 +39,10 @@ HOOK_TOOLS = {
 }
 
 
-def gemini_call(event: dict, event_name: str, table: dict[str, tuple]) -> Call:
+def gemini_call(event: dict, event_name: str, table: dict[str, tuple],
+                mcp_prefixes: tuple[str, ...] = ("mcp_",)) -> Call:
     """A Gemini-shaped pre-tool event (Gemini CLI ``BeforeTool``, Qwen Code ``PreToolUse``)."""
-    from guard.hook.process import Call, tool_call, workspace
+    from guard.hook.call import Call, tool_call, workspace
 
     name = event.get("hook_event_name")
     if name is not None and name != event_name:
@@ -49,7 +50,7 @@ def gemini_call(event: dict, event_name: str, table: dict[str, tuple]) -> Call:
     tool = event.get("tool_name")
     if not isinstance(tool, str) or not tool:
         return Call("bad", problem="the event has no tool_name")
-    return tool_call(table, tool, event.get("tool_input"), workspace(event, "cwd"), ("mcp_",))
+    return tool_call(table, tool, event.get("tool_input"), workspace(event, "cwd"), mcp_prefixes)
 
 
 class Gemini(IgnoreFileAgent):
@@ -65,14 +66,19 @@ class Gemini(IgnoreFileAgent):
         # Guard's exceptions name files (.env.example), which that report does not concern.
     )
     hook_files = (".gemini/settings.json", "~/.gemini/settings.json")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("mcp_",)
+    hook_events = ("BeforeTool",)
+    hook_install = HookInstall(".gemini/settings.json", "~/.gemini/settings.json", "grouped",
+                               {"type": "command", "command": HOOK_COMMAND, "name": "guard",
+                                "timeout": 30000})  # Gemini CLI counts milliseconds
 
     def hook_call(self, event: dict) -> Call:
-        return gemini_call(event, "BeforeTool", HOOK_TOOLS)
+        return gemini_call(event, self.hook_events[0], HOOK_TOOLS, self.mcp_prefixes)
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:
-        from guard.hook.process import Reply, dumps
+        from guard.hook.call import Reply, dumps
 
         if decision.allowed:
             return Reply()

@@ -9,10 +9,10 @@ and stderr goes to the model; no rewrite (unverified).
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook.process import Call
+    from guard.hook.call import Call
 
 HOOK_TOOLS = {
     "fs_read": ("other",),  # operations: [{mode, path}]: every path judged as a read
@@ -33,11 +33,17 @@ class Kiro(IgnoreFileAgent):
     caveats = (
         "keeps listed files out of Kiro's reach in the IDE; shell commands are not covered",
     )
-    hook_files = (".kiro/agents/*.json", ".kiro/hooks/*.json")
-    has_hook = True
+    hook_files = (".kiro/agents/*.json", ".kiro/hooks/*.json", "~/.kiro/hooks/*.json")
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("@",)
+    hook_events = ("PreToolUse",)
+    hook_every_tool = True  # Kiro's other tools are judged by their arguments
+    # Kiro 3.0: .kiro/hooks/*.json, {"version": "v1", "hooks": [{name, trigger, matcher, action}]}
+    hook_install = HookInstall(".kiro/hooks/guard.json", "~/.kiro/hooks/guard.json", "kiro",
+                               {"type": "command", "command": HOOK_COMMAND}, owned=True)
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, tool_call, workspace
+        from guard.hook.call import Call, tool_call, workspace
 
         if event.get("hook_event_name", "preToolUse") not in ("preToolUse", "PreToolUse"):
             return Call("skip")
@@ -45,7 +51,13 @@ class Kiro(IgnoreFileAgent):
         if not isinstance(tool, str) or not tool:
             return Call("bad", problem="the event has no tool_name")
         return tool_call(HOOK_TOOLS, tool, event.get("tool_input"), workspace(event, "cwd"),
-                         ("@",))
+                         self.mcp_prefixes)
+
+    def hook_entries(self) -> dict[str, dict]:
+        """Kiro's matchers are globs ("*": every tool), not regexes."""
+        assert self.hook_every_tool
+        return {event: {"name": "guard", "trigger": event, "matcher": "*",
+                        "action": self.hook_handler()} for event in self.hook_events}
 
 
 AGENT = Kiro()

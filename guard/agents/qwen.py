@@ -10,11 +10,12 @@ permission requests, so a read of a sensitive file is denied with the ``guard vi
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAgent
+from guard.agents.gemini import HOOK_TOOLS  # Gemini CLI's tool names
 
 if TYPE_CHECKING:
+    from guard.hook.call import Call, Reply
     from guard.hook.decide import Context, Decision
-    from guard.hook.process import Call, Reply
 
 
 class Qwen(IgnoreFileAgent):
@@ -27,12 +28,17 @@ class Qwen(IgnoreFileAgent):
         "covered (a Gemini CLI fork: the glob/grep override loophole probably applies)",
     )
     hook_files = (".qwen/settings.json", "~/.qwen/settings.json")
-    has_hook = True
+    hook_tools = HOOK_TOOLS
+    mcp_prefixes = ("mcp_",)
+    hook_events = ("PreToolUse",)
+    # Qwen Code counts milliseconds too (hookRunner.ts): 30 would time out, and fail open
+    hook_install = HookInstall(".qwen/settings.json", "~/.qwen/settings.json", "grouped",
+                               {"type": "command", "command": HOOK_COMMAND, "timeout": 30000})
 
     def hook_call(self, event: dict) -> Call:
-        from guard.agents.gemini import HOOK_TOOLS, gemini_call
+        from guard.agents.gemini import gemini_call
 
-        return gemini_call(event, "PreToolUse", HOOK_TOOLS)
+        return gemini_call(event, self.hook_events[0], HOOK_TOOLS, self.mcp_prefixes)
 
     def hook_reply(self, decision: Decision, call: Call, event: dict,
                    ctx: Context | None = None) -> Reply:

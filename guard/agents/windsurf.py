@@ -10,10 +10,10 @@ docs, unverified). A pre-hook blocks with exit 2, stderr shown; there is no rewr
 
 from __future__ import annotations
 
-from guard.agents import TYPE_CHECKING, IgnoreFileAgent
+from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
-    from guard.hook.process import Call
+    from guard.hook.call import Call
 
 HOOK_EVENTS = ("pre_read_code", "pre_write_code", "pre_run_command", "pre_mcp_tool_use")
 
@@ -28,10 +28,14 @@ class Windsurf(IgnoreFileAgent):
         "unverified, and terminal commands are not covered",
     )
     hook_files = (".windsurf/hooks.json", "~/.codeium/windsurf/hooks.json")
-    has_hook = True
+    mcp_prefixes = ("",)  # every tool of pre_mcp_tool_use
+    hook_events = HOOK_EVENTS
+    hook_every_tool = True
+    hook_install = HookInstall(".windsurf/hooks.json", "~/.codeium/windsurf/hooks.json", "flat",
+                               {"command": HOOK_COMMAND, "show_output": True})
 
     def hook_call(self, event: dict) -> Call:
-        from guard.hook.process import Call, first, tool_call
+        from guard.hook.call import Call, first, tool_call
 
         action = event.get("agent_action_name")
         info = event.get("tool_info")
@@ -48,7 +52,7 @@ class Windsurf(IgnoreFileAgent):
             return tool_call({"s": ("shell", "command_line|command")}, "s", info, cwd)
         if action == "pre_mcp_tool_use":
             tool = first(info, "mcp_tool_name") or "mcp"
-            return tool_call({}, tool, info.get("mcp_tool_arguments"), cwd, ("",))
+            return tool_call({}, tool, info.get("mcp_tool_arguments"), cwd, self.mcp_prefixes)
         return Call("skip")
 
 

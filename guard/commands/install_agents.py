@@ -2,14 +2,16 @@
 hook configuration so that it runs ``guard hook AGENT`` before its tools, next to the manifests
 of ``guard protect``.
 
-Every assistant keeps its hooks in its own documented file (see /work/shared/reference/ai-agents.md
-and each ``guard.agents`` module): JSON settings shared with the user (Claude Code, Gemini CLI,
-Qwen Code, Augment, Cursor, Windsurf, Codex), a file of Guard's own (Copilot CLI, Kiro), or an
-executable named after the event (Cline). In shared JSON Guard only appends its entry, recognised
-by its command (``guard hook AGENT``); installing again changes nothing, and uninstalling removes
-only that entry, plus the containers left empty by its removal. A file Guard created that holds
-nothing else after the removal is deleted. Project scope writes in the repository; ``--user``
-in the home directory.
+What to write comes from each assistant's module (``hook_install``, ``hook_entries()``: the
+events, the matcher derived from its tool table, the handler); this module only writes and
+removes it. Every assistant keeps its hooks in its own documented file (see
+/work/shared/reference/ai-agents.md): JSON settings shared with the user (Claude Code, Gemini
+CLI, Qwen Code, Augment, Cursor, Windsurf, Codex), a file of Guard's own (Copilot CLI, Kiro), or
+an executable named after the event (Cline). In shared JSON Guard only appends its entry,
+recognised by its command (``guard hook AGENT``); installing again changes nothing, and
+uninstalling removes only that entry, plus the containers left empty by its removal. A file Guard
+created that holds nothing else after the removal is deleted. Project scope writes in the
+repository; ``--user`` in the home directory.
 """
 
 from __future__ import annotations
@@ -17,23 +19,20 @@ from __future__ import annotations
 import os
 import sys
 
+from guard import agents
+from guard.agents import HOOK_COMMAND as COMMAND
 from guard.errors import GuardError
 from guard.protect import manifest
 
-COMMAND = "guard hook {name}"
 SHIM_MARKER = "guard-hook-shim"
-
-# Claude-shaped settings: event -> [{matcher, hooks: [{type, command, timeout}]}]
-CLAUDE_MATCHER = "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|LS|Bash|mcp__.*"
-GEMINI_MATCHER = ("read_file|read_many_files|write_file|replace|edit|grep_search|"
-                  "search_file_content|grep|glob|run_shell_command|mcp_.*")
 
 
 class Target:
     """Where and what one assistant's hook configuration is: ``project``/``user`` paths (user
     paths start with ~), ``kind`` (grouped: Claude-shaped matcher groups; flat: a list of
-    handlers per event; script: an executable), the events and the entry for each, and keys the
-    file needs at its top (``top``)."""
+    handlers per event; kiro: Kiro's list of hooks; script: an executable), the events and the
+    entry for each, and keys the file needs at its top (``top``). Made from the assistant's
+    ``hook_install`` and ``hook_entries()``."""
 
     def __init__(self, project: str, user: str, kind: str, events: dict[str, dict],
                  top: dict | None = None, owned: bool = False) -> None:
@@ -45,44 +44,16 @@ class Target:
         self.owned = owned  # the whole file is Guard's
 
 
-def _grouped(name: str, event: str, matcher: str, timeout: int) -> dict[str, dict]:
-    return {event: {"matcher": matcher, "hooks": [
-        {"type": "command", "command": COMMAND.format(name=name), "timeout": timeout}]}}
-
-
 def targets() -> dict[str, Target]:
-    cursor = {"command": COMMAND.format(name="cursor"), "failClosed": True}
-    windsurf = {"command": COMMAND.format(name="windsurf"), "show_output": True}
-    gemini = {"BeforeTool": {"matcher": GEMINI_MATCHER, "hooks": [
-        {"type": "command", "command": COMMAND.format(name="gemini"), "name": "guard",
-         "timeout": 30000}]}}  # Gemini CLI counts milliseconds
-    return {
-        "claude": Target(".claude/settings.json", "~/.claude/settings.json", "grouped",
-                         _grouped("claude", "PreToolUse", CLAUDE_MATCHER, 30)),
-        "gemini": Target(".gemini/settings.json", "~/.gemini/settings.json", "grouped",
-                         gemini),
-        # Qwen Code counts milliseconds too (hookRunner.ts): 30 would time out, and fail open
-        "qwen": Target(".qwen/settings.json", "~/.qwen/settings.json", "grouped",
-                       _grouped("qwen", "PreToolUse", GEMINI_MATCHER, 30000)),
-        "augment": Target(".augment/settings.json", "~/.augment/settings.json", "grouped",
-                          _grouped("augment", "PreToolUse", ".*", 30)),
-        "codex": Target(".codex/hooks.json", "~/.codex/hooks.json", "grouped",
-                        _grouped("codex", "PreToolUse", ".*", 30)),
-        "cursor": Target(".cursor/hooks.json", "~/.cursor/hooks.json", "flat",
-                         {e: cursor for e in ("beforeReadFile", "beforeShellExecution",
-                                              "beforeMCPExecution")}, top={"version": 1}),
-        "windsurf": Target(".windsurf/hooks.json", "~/.codeium/windsurf/hooks.json", "flat",
-                           {e: windsurf for e in ("pre_read_code", "pre_write_code",
-                                                  "pre_run_command", "pre_mcp_tool_use")}),
-        "copilot": Target(".github/hooks/guard.json", "~/.copilot/hooks/guard.json", "flat",
-                          {"preToolUse": {"type": "command", "bash": COMMAND.format(
-                              name="copilot"), "timeoutSec": 30}}, top={"version": 1},
-                          owned=True),
-        "kiro": Target(".kiro/hooks/guard.json", "~/.kiro/hooks/guard.json", "kiro", {},
-                       owned=True),
-        "cline": Target(".clinerules/hooks/PreToolUse", "~/Documents/Cline/Hooks/PreToolUse",
-                        "script", {}),
-    }
+    """Every assistant with a hook, in the order of guard.agents.with_hooks()."""
+    out: dict[str, Target] = {}
+    for name in agents.with_hooks():
+        agent = agents.get(name)
+        install = agent.hook_install
+        assert install is not None
+        out[name] = Target(install.project, install.user, install.shape, agent.hook_entries(),
+                           top=install.top, owned=install.owned)
+    return out
 
 
 def hook_agents() -> list[str]:
@@ -96,8 +67,6 @@ def run(names: list[str], *, every: bool = False, user: bool = False, uninstall:
         names = list(known)
     unknown = [n for n in names if n not in known]
     if unknown:
-        from guard import agents
-
         agents.get(unknown[0])  # an unknown name: the usual error listing the known ones
         raise GuardError(f"{unknown[0]} has no pre-tool hook Guard can install (agents with "
                          f"hooks: {', '.join(known)})")
@@ -114,8 +83,6 @@ def run(names: list[str], *, every: bool = False, user: bool = False, uninstall:
 
 
 def _has_manifest(name: str) -> bool:
-    from guard import agents
-
     return agents.get(name).manifest is not None
 
 
@@ -141,7 +108,7 @@ def add(name: str, target: Target, path: str) -> str:
             data[key] = value
             changed = True
     if target.kind == "kiro":
-        changed |= _add_kiro(name, data, path)
+        changed |= _add_kiro(name, target, data, path)
     else:
         hooks = _object(data, "hooks", path)
         for event, entry in target.events.items():
@@ -245,19 +212,14 @@ def _list(data: dict, key: str, path: str) -> list:
 
 # --- Kiro: .kiro/hooks/*.json, {"version": "v1", "hooks": [{name, trigger, matcher, action}]} ---
 
-def _kiro_entry(name: str) -> dict:
-    return {"name": "guard", "trigger": "PreToolUse", "matcher": "*",
-            "action": {"type": "command", "command": COMMAND.format(name=name)}}
-
-
-def _add_kiro(name: str, data: dict, path: str) -> bool:
+def _add_kiro(name: str, target: Target, data: dict, path: str) -> bool:
     data.setdefault("version", "v1")
     hooks = data.setdefault("hooks", [])
     if not isinstance(hooks, list):
         raise GuardError("\"hooks\" is not a JSON list; Guard left the file untouched", path)
     if any(isinstance(h, dict) and _is_command(h.get("action"), name) for h in hooks):
         return False
-    hooks.append(_kiro_entry(name))
+    hooks.extend(target.events.values())
     return True
 
 

@@ -91,7 +91,7 @@ class HyperscanPrefilter:
 
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            from guard.detect.ruleset import prune_cache
+            from guard.cache import prune_cache
 
             prune_cache(os.path.basename(path).split("-", 1)[0] + "-")
             tmp = f"{path}.{os.getpid()}.tmp"
@@ -117,7 +117,7 @@ def build(keywords: list[str], expected_bytes: int, cache_name: str = "") -> Pre
         if cache_name:
             import hashlib
 
-            from guard.detect.ruleset import cache_dir
+            from guard.cache import cache_dir
 
             digest = hashlib.sha256("\0".join(keywords).encode()).hexdigest()[:24]
             cache = os.path.join(cache_dir(), f"{cache_name}-{digest}.hsdb")

@@ -7,10 +7,10 @@ mtimes. Regexes compile lazily: a rule whose keywords never occur is never compi
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 
+from guard import cache
 from guard.errors import GuardError
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
@@ -240,59 +240,6 @@ def load(extra_dirs: tuple[str, ...] = (), use_cache: bool = True) -> RuleSet:
     return RuleSet([Rule(d) for d in rules], [PathRule(d) for d in paths])
 
 
-# --- cache -------------------------------------------------------------------------------------
-
-
-def cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "guard")
-
-
-def prune_cache(prefix: str, keep: int = 8) -> None:
-    """Drop all but the newest cache files with ``prefix``: every rule edit makes a new one."""
-    try:
-        names = [n for n in os.listdir(cache_dir()) if n.startswith(prefix)]
-        paths = sorted((os.path.join(cache_dir(), n) for n in names), key=os.path.getmtime)
-        for old in paths[:-keep]:
-            os.unlink(old)
-    except OSError:
-        pass
-
-
-def cache_get(kind: str, identity: str) -> Any:
-    """A value stored by cache_put for the same kind and identity, else None (marshal data, Any:
-    the caller knows the shape it stored).
-
-    Entries are named by a CRC32 of the identity (hashlib's import costs more than the whole
-    lookup) and hold the identity itself, so a collision only costs a rebuild."""
-    import binascii
-
-    name = f"{kind}-{binascii.crc32(identity.encode()):08x}.marshal"
-    try:
-        with open(os.path.join(cache_dir(), name), "rb") as f:
-            stored_identity, value = marshal.loads(f.read())  # load(f) reads in tiny pieces
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    return value if stored_identity == identity else None
-
-
-def cache_put(kind: str, identity: str, value: Cached) -> None:
-    """Keep ``value`` (marshal-able data) for cache_get; a read-only home only costs speed."""
-    import binascii
-
-    name = f"{kind}-{binascii.crc32(identity.encode()):08x}.marshal"
-    try:
-        os.makedirs(cache_dir(), exist_ok=True)
-        prune_cache(f"{kind}-")
-        target = os.path.join(cache_dir(), name)
-        tmp = f"{target}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            marshal.dump((identity, value), f)
-        os.replace(tmp, target)
-    except (OSError, ValueError):
-        pass
-
-
 def _identity(files: list[str]) -> str:
     """What the cached pack was built from: the rule files, their sizes and mtimes."""
     parts = [f"{CACHE_VERSION}{sys.version_info[:2]}"]
@@ -303,7 +250,7 @@ def _identity(files: list[str]) -> str:
 
 
 def _load_cached(files: list[str]) -> Pack | None:
-    cached: Pack | None = cache_get("rules", _identity(files))
+    cached: Pack | None = cache.cache_get("rules", _identity(files))
     return cached
 
 
@@ -311,7 +258,7 @@ def _store_cache(files: list[str], data: Pack) -> None:
     # Examples and origins serve the rule tests and error messages, which parse the TOML
     # themselves; a hook need not load them.
     drop = ("examples", "_origin")
-    cache_put("rules", _identity(files),
+    cache.cache_put("rules", _identity(files),
               ([{k: v for k, v in d.items() if k not in drop} for d in data[0]],
                [{k: v for k, v in d.items() if k not in drop} for d in data[1]]))
 

@@ -133,7 +133,7 @@ def _importable(name: str) -> bool:
 
 
 def default_model_path() -> str:
-    from guard.detect.ruleset import cache_dir
+    from guard.cache import cache_dir
 
     return os.path.join(cache_dir(), "models", DEFAULT_MODEL)
 
@@ -443,7 +443,7 @@ def _probe_version() -> str:
 
 
 def _cache_path(key: str) -> str:
-    from guard.detect.ruleset import cache_dir
+    from guard.cache import cache_dir
 
     return os.path.join(cache_dir(), "verdicts", key[:2], key + ".json")
 

@@ -1,11 +1,13 @@
-"""hooks/: the Claude Code plugin and the Gemini CLI extension, checked for the documented shape
-and for running exactly what `guard install` writes."""
+"""hooks/: the Claude Code plugin and the Gemini CLI extension, checked for the documented shape,
+for running exactly what `guard install` writes, and for being what guard.agents.bundles makes
+from the assistants' descriptions, byte for byte."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from guard.agents import bundles
 from guard.commands import install_agents
 
 BUNDLES = Path(__file__).resolve().parents[2] / "hooks"
@@ -33,3 +35,23 @@ def test_gemini_extension_shape() -> None:
     assert hooks["hooks"]["BeforeTool"] == [want]
     handler = hooks["hooks"]["BeforeTool"][0]["hooks"][0]
     assert handler["type"] == "command" and handler["timeout"] >= 1000  # milliseconds
+
+
+def test_checked_in_bundles_are_generated() -> None:
+    """Regenerate with `python -m guard.agents.bundles --write` after changing a hook."""
+    made = bundles.files()
+    for rel, text in made.items():
+        assert (BUNDLES / rel).read_bytes() == text.encode("utf-8"), rel
+    checked_in = {p.relative_to(BUNDLES).as_posix()
+                  for d in ("claude-plugin", "gemini-extension")
+                  for p in (BUNDLES / d).rglob("*.json")}
+    assert checked_in == set(made)  # no JSON file in a bundle that is not generated
+    assert bundles.stale() == []
+
+
+def test_bundles_script_checks_and_writes(tmp_path: Path) -> None:
+    assert sorted(bundles.stale(tmp_path)) == sorted(bundles.files())
+    assert sorted(bundles.write(tmp_path)) == sorted(bundles.files())
+    assert bundles.stale(tmp_path) == [] and bundles.write(tmp_path) == []
+    (tmp_path / "claude-plugin/hooks/hooks.json").write_text("{}\n")
+    assert bundles.stale(tmp_path) == ["claude-plugin/hooks/hooks.json"]

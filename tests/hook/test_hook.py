@@ -281,6 +281,36 @@ def test_claude_redacted_view_is_reused_until_the_file_changes(repo: Path) -> No
     assert "OTHER_KEY=" in text and CANARY not in text
 
 
+def test_claude_redacted_view_is_what_guard_view_prints(repo: Path,
+                                                      run_guard: RunGuard) -> None:
+    """The hook writes the view with the config, rules and engine it loaded for the decision;
+    the bytes are those of `guard view PATH`, also for a file that is not strict (whose view
+    uses the decision's engine) and for one that another config governs."""
+    home = repo.parent / "home"
+    make_tree(home, {".aws/credentials": "[default]\naws_secret_access_key = "
+                                         "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEYzz\n"})
+    make_tree(repo, {"src/settings.py": f"DEBUG = True\nSTRIPE = '{CANARY}'\n",
+                     # the repository's config leaves no view of anything larger than 10 bytes;
+                     # ~/.aws/credentials is under no config, as `guard view` sees it
+                     ".guard.toml": "max-file-size = 10\n"})
+    for path in (repo / "src/settings.py", home / ".aws/credentials"):
+        event = claude_event(repo, "Read", file_path=str(path))
+        out = claude_verdict(ask("claude", event, repo))
+        shown = run_guard("view", str(path), cwd=repo, env=env_for(repo))
+        if path.parent.name == "src":  # too large under the repository's config: no view
+            assert out["permissionDecision"] == "deny" and shown.returncode == 2
+            continue
+        assert shown.returncode == 0, shown.stderr
+        assert Path(out["updatedInput"]["file_path"]).read_text() == shown.stdout
+    (repo / ".guard.toml").unlink()
+    for path in (repo / ".env", repo / "src/settings.py"):
+        event = claude_event(repo, "Read", file_path=str(path))
+        view = Path(claude_verdict(ask("claude", event, repo))["updatedInput"]["file_path"])
+        shown = run_guard("view", str(path), cwd=repo, env=env_for(repo))
+        assert shown.returncode == 0 and view.read_text() == shown.stdout
+        assert CANARY not in shown.stdout
+
+
 def test_hook_process_imports_no_click_and_no_other_assistant(repo: Path) -> None:
     """The hook runs before every tool call: its fast path must stay lean."""
     import subprocess

@@ -83,20 +83,74 @@ def toplevel(cwd: str = ".") -> str:
 
 
 def open_repo(cwd: str = ".") -> gitpython.Repo:
-    """The repository that contains ``cwd``, through gitpython (imported here, not at start-up)."""
+    """The repository that contains ``cwd``, through gitpython (imported here, not at start-up).
+    Every git command gitpython runs for it, object reads included, carries SAFE_CONFIG."""
     try:
         import git as gitpython
     except ImportError as e:  # gitpython refuses to import when it cannot run git
         raise GuardError(f"cannot use git: {e}") from None
     try:
-        return gitpython.Repo(cwd, search_parent_directories=True)
+        repo = gitpython.Repo(cwd, search_parent_directories=True)
     except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
         raise GuardError("not inside a git repository", os.path.abspath(cwd)) from None
+    repo.git.set_persistent_git_options(c=list(SAFE_CONFIG[1::2]))
+    return repo
 
 
 def repo_root(repo: gitpython.Repo) -> str:
     """Where repository paths are relative to: the working tree, or the git dir of a bare one."""
     return repo.working_tree_dir or repo.git_dir
+
+
+# --- questions about the working tree (None or "" when git cannot answer) ----------------------
+
+
+def _probe(args: list[str], cwd: str, timeout: float) -> subprocess.CompletedProcess | None:
+    """One git command whose failure to start or to finish in time is an answer (None), not an
+    error: for callers that fall back to doing without git."""
+    try:
+        return subprocess.run(command(*args), cwd=cwd, capture_output=True, timeout=timeout,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def ignored_files(root: str) -> list[str] | None:
+    """Files git ignores one by one under ``root``, relative to it; None outside a repository or
+    without git.
+
+    ``--ignored=matching`` names a directory that an ignore pattern matches (node_modules/)
+    instead of its contents, which are dropped here, and with ``--untracked-files=all`` still
+    looks inside untracked directories (``git ls-files --directory`` would not)."""
+    proc = _probe(["status", "--porcelain=v1", "-z", "--ignored=matching",
+                   "--untracked-files=all", "--no-renames", "."], root, timeout=120)
+    if proc is None or proc.returncode != 0:
+        return None
+    prefix = show_prefix(root)
+    files = []
+    for item in proc.stdout.split(b"\0"):
+        if not item.startswith(b"!! ") or item.endswith(b"/"):
+            continue
+        rel = os.fsdecode(item[3:])
+        if rel.startswith(prefix):
+            files.append(rel[len(prefix):])
+    return files
+
+
+def show_prefix(root: str) -> str:
+    """``root`` relative to the top of its repository, with a trailing slash ("" at the top, and
+    when git cannot tell): git status prints paths from the top."""
+    proc = _probe(["rev-parse", "--show-prefix"], root, timeout=60)
+    if proc is None or proc.returncode != 0:
+        return ""
+    return os.fsdecode(proc.stdout).strip()
+
+
+def is_ignored(root: str, rel: str) -> bool | None:
+    """Whether git ignores the path ``rel`` of the working tree at ``root``; None when git cannot
+    be run (not installed, or too slow to answer)."""
+    proc = _probe(["check-ignore", "-q", "--", rel], root, timeout=30)
+    return None if proc is None else proc.returncode == 0
 
 
 # --- the staged index ----------------------------------------------------------------------------

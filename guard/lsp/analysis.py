@@ -18,6 +18,7 @@ from lsprotocol import types
 
 from guard import agents as agents_mod
 from guard import config as config_mod
+from guard import git
 from guard.detect import redact, ruleset
 from guard.detect.engine import Engine
 from guard.detect.finding import Finding
@@ -486,14 +487,10 @@ def append_env(env_path: str, name: str, value: str) -> str:
 def ensure_gitignored(root: str, rel: str) -> bool:
     """Add ``/rel`` to the root's .gitignore unless git already ignores it: a value moved out
     of the code must not be committed from its new place. True when .gitignore changed."""
-    import subprocess
-
     if not os.path.exists(os.path.join(root, ".git")):
         return False
-    try:
-        ignored = subprocess.run(["git", "-C", root, "check-ignore", "-q", "--", rel],
-                                 capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.SubprocessError):
+    ignored = git.is_ignored(root, rel)
+    if ignored is None:
         return False  # no git to ask: leave .gitignore alone rather than guess
     if ignored:
         return False

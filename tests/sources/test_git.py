@@ -54,6 +54,30 @@ def _found(report: dict) -> list[tuple]:
             for f in report["findings"]]
 
 
+# --- questions about the working tree ------------------------------------------------------------
+
+
+def test_ignored_files_prefix_and_check_ignore(repo: GitRepo,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    repo.write({".gitignore": "*.log\nbuild/\n", "top.log": "", "sub/a.log": "", "sub/b.py": "",
+                "build/c.txt": ""})
+    root, sub = str(repo.path), str(repo.path / "sub")
+    files = git.ignored_files(root)
+    assert files is not None and sorted(files) == ["sub/a.log", "top.log"]  # build/: a directory
+    assert git.ignored_files(sub) == ["a.log"]
+    assert (git.show_prefix(root), git.show_prefix(sub)) == ("", "sub/")
+    assert (git.is_ignored(root, "sub/a.log"), git.is_ignored(root, "sub/b.py")) == (True, False)
+    monkeypatch.setenv("PATH", "")  # no git to ask
+    assert git.ignored_files(root) is None
+    assert (git.show_prefix(sub), git.is_ignored(root, "top.log")) == ("", None)
+
+
+def test_ignored_files_outside_a_repository(tmp_path: Path) -> None:
+    assert git.ignored_files(str(tmp_path)) is None
+
+
 # --- the patch parser ----------------------------------------------------------------------------
 
 

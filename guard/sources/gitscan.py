@@ -15,7 +15,7 @@ from guard import git
 from guard.detect import prefilter, ruleset
 from guard.errors import GuardError
 from guard.scan.scanner import Scanner, ScanResult
-from guard.sources import walk
+from guard.sources import gitlog, walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ def scan_commits(pack: ruleset.RuleSet, cfg: Config, source: GitSource) -> ScanR
     proc = git.log_process(root, revs, stdin_revs=commits, extra=options)
     assert proc.stdout is not None
     try:
-        history.feed(git.log_records(proc.stdout, cfg.max_file_size))
+        history.feed(gitlog.log_records(proc.stdout, cfg.max_file_size))
     except BaseException:  # Ctrl-C or a bug: do not leave git writing into a dead pipe
         proc.kill()
         proc.wait()
@@ -248,16 +248,16 @@ class _History:
         self.skipped: set[tuple[str, str]] = set()
         self.notices: set[tuple[str, str]] = set()
 
-    def feed(self, records: Iterator[git.Commit | git.FileDiff]) -> None:
+    def feed(self, records: Iterator[gitlog.Commit | gitlog.FileDiff]) -> None:
         for record in records:
-            if isinstance(record, git.Commit):
+            if isinstance(record, gitlog.Commit):
                 self.seq += 1
                 self.commit = record.as_dict()
                 self.result.commits += 1
             else:
                 self.file(record)
 
-    def file(self, diff: git.FileDiff) -> None:
+    def file(self, diff: gitlog.FileDiff) -> None:
         path = diff.path
         excluded = self.excluded.get(path)
         if excluded is None:
@@ -280,8 +280,8 @@ class _History:
                 self.secrets(diff, path, abspath, scratch)
         self.keep(scratch)
 
-    def secrets(self, diff: git.FileDiff, path: str, abspath: str, scratch: ScanResult) -> None:
-        data, numbers = git.added_lines(diff.body)
+    def secrets(self, diff: gitlog.FileDiff, path: str, abspath: str, scratch: ScanResult) -> None:
+        data, numbers = gitlog.added_lines(diff.body)
         if not data:
             return
         found = ScanResult()

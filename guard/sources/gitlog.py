@@ -25,8 +25,8 @@ LOG_OPTIONS = (
     "--no-textconv", "--no-renames", "--src-prefix=a/", "--dst-prefix=b/", "--no-notes",
     f"--format={LOG_FORMAT}",
 )
-# Patterns of the patch format, compiled on first use (re caches them): compiling them when the
-# module loads would cost the commit hook, which never reads a patch, several milliseconds.
+# Patterns of the patch format, compiled on first use (re caches them), not when the module loads:
+# that costs several milliseconds. (The commit hook, which never reads a patch, does not import it.)
 _BOUNDARY = rb"\n(?=\x00|diff --(?:git|cc) )"
 _NEW_START = rb" \+(\d+)(?:,\d+)? @@"
 _HUNK = rb"@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@"

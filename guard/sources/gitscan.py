@@ -15,7 +15,7 @@ from guard import git
 from guard.detect import prefilter, ruleset
 from guard.errors import GuardError
 from guard.scan.scanner import Scanner, ScanResult
-from guard.sources import gitlog, walk
+from guard.sources import walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from guard.config import Config
     from guard.detect.finding import Finding
+    from guard.sources import gitlog
 
 SUBMODULE = "submodule (not descended into)"
 SHALLOW = ("shallow clone: history stops at the grafted commits, whose patches add their whole "
@@ -202,8 +203,10 @@ def scan_commits(pack: ruleset.RuleSet, cfg: Config, source: GitSource) -> ScanR
                        result)
     proc = git.log_process(root, revs, stdin_revs=commits, extra=options)
     assert proc.stdout is not None
+    from guard.sources.gitlog import log_records  # not at start-up: the commit hook never needs it
+
     try:
-        history.feed(gitlog.log_records(proc.stdout, cfg.max_file_size))
+        history.feed(log_records(proc.stdout, cfg.max_file_size))
     except BaseException:  # Ctrl-C or a bug: do not leave git writing into a dead pipe
         proc.kill()
         proc.wait()
@@ -249,8 +252,10 @@ class _History:
         self.notices: set[tuple[str, str]] = set()
 
     def feed(self, records: Iterator[gitlog.Commit | gitlog.FileDiff]) -> None:
+        from guard.sources.gitlog import Commit
+
         for record in records:
-            if isinstance(record, gitlog.Commit):
+            if isinstance(record, Commit):
                 self.seq += 1
                 self.commit = record.as_dict()
                 self.result.commits += 1
@@ -281,7 +286,9 @@ class _History:
         self.keep(scratch)
 
     def secrets(self, diff: gitlog.FileDiff, path: str, abspath: str, scratch: ScanResult) -> None:
-        data, numbers = gitlog.added_lines(diff.body)
+        from guard.sources.gitlog import added_lines
+
+        data, numbers = added_lines(diff.body)
         if not data:
             return
         found = ScanResult()

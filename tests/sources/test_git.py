@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +79,27 @@ def test_ignored_files_prefix_and_check_ignore(repo: GitRepo,
 
 def test_ignored_files_outside_a_repository(tmp_path: Path) -> None:
     assert git.ignored_files(str(tmp_path)) is None
+
+
+def test_gitpython_runs_git_with_safe_config(repo: GitRepo,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import git as gitpython
+
+    repo.commit({"a.py": "x = 1\n"})
+    commands: list[list[str]] = []
+    execute = gitpython.cmd.Git.execute
+
+    def spy(self: gitpython.Git, command: list[str], *args: Any, **kwargs: Any) -> Any:
+        commands.append(list(command))
+        return execute(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(gitpython.cmd.Git, "execute", spy)
+    opened = git.open_repo(str(repo.path))
+    assert git.has_commits(opened)  # reads HEAD's object: git cat-file
+    assert git.resolve_commit(opened, "HEAD", "--branch") == repo.head()
+    git.hooks_dir(opened)
+    assert len(commands) >= 3
+    assert all(c[1:1 + len(git.SAFE_CONFIG)] == list(git.SAFE_CONFIG) for c in commands), commands
 
 
 # --- the patch parser ----------------------------------------------------------------------------

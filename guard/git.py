@@ -23,6 +23,7 @@ from guard.errors import GuardError
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from typing import IO
 
     import git as gitpython
 
@@ -219,7 +220,7 @@ def read_blobs(root: str, oids: list[str], limit: int) -> Iterator[tuple[str, by
         proc.wait()
 
 
-def _read_past(stream, size: int) -> None:
+def _read_past(stream: IO[bytes], size: int) -> None:
     """Consume ``size`` bytes of a pipe in bounded pieces (a staged video is not kept in RAM)."""
     while size > 0:
         got = len(stream.read(min(READ_CHUNK, size)))

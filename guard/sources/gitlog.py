@@ -15,6 +15,7 @@ import re
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import IO
 
 READ_CHUNK = 1 << 20  # bytes of git log output read at a time
 
@@ -229,7 +230,7 @@ def _added_lines_walk(body: bytes) -> tuple[bytes, LineMap]:
     return b"\n".join(out) + b"\n" if out else b"", numbers
 
 
-def log_records(stream, limit: int) -> Iterator[Commit | FileDiff]:
+def log_records(stream: IO[bytes], limit: int) -> Iterator[Commit | FileDiff]:
     """Commits and file patches from ``git log`` output, read in blocks.
 
     A file patch longer than ``limit`` bytes is not kept in memory: it comes out as a FileDiff

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from guard.detect import ruleset
 from guard.detect.engine import Engine
-from guard.model import ambiguity, classify
+from guard.model import ambiguity, classify, methods
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "classify")
 
@@ -36,7 +36,7 @@ def records(split: str) -> list[dict]:
 def measure(method: str, split: str) -> dict:
     engine = Engine(ruleset.load())
     start = time.perf_counter()
-    clf = classify.build(method)
+    clf = methods.build(method)
     load = time.perf_counter() - start
     threshold = classify._default_threshold(method)
     tp = fp = tn = fn = 0

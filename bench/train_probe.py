@@ -24,7 +24,7 @@ import numpy as np
 
 from guard.detect import ruleset
 from guard.detect.engine import Engine
-from guard.model import ambiguity, classify
+from guard.model import ambiguity, methods
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "classify")
 L2_GRID = (0.1, 1.0, 10.0, 100.0)
@@ -65,18 +65,18 @@ def predict(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(x @ w[:-1] + w[-1])))
 
 
-def file_matrix(model: classify.LocalModel, engine: Engine, recs: list[dict]
+def file_matrix(model: methods.LocalModel, engine: Engine, recs: list[dict]
                 ) -> tuple[np.ndarray, np.ndarray]:
     """One row per candidate snippet (embedding), labelled with its file's label."""
     rows, labels = [], []
     for rec in recs:
         for c in candidates(engine, rec):
-            rows.append(model.embed(classify.prompt_text(rec["path"], c.snippet)))
+            rows.append(model.embed(methods.prompt_text(rec["path"], c.snippet)))
             labels.append(1.0 if rec["label"] == "sensitive" else 0.0)
     return np.array(rows), np.array(labels)
 
 
-def train_probe(model: classify.LocalModel, engine: Engine, train: list[dict]) -> dict:
+def train_probe(model: methods.LocalModel, engine: Engine, train: list[dict]) -> dict:
     x, y = file_matrix(model, engine, train)
     mean = x.mean(axis=0)
     scale = x.std(axis=0) + 1e-6
@@ -114,7 +114,7 @@ def train_fewshot(model_path: str, engine: Engine, train: list[dict]) -> dict:
     benign = [s for s in shots if s["label"] != "sensitive"]
     shots = [s for pair in zip(benign, sensitive, strict=False) for s in pair] + \
         benign[len(sensitive):] + sensitive[len(benign):]
-    clf = classify.FewShot(classify.LocalModel(model_path, embedding=False), shots, 0.0, 0.5)
+    clf = methods.FewShot(methods.LocalModel(model_path, embedding=False), shots, 0.0, 0.5)
     odds, labels = [], []
     for rec in rest:
         scores = [clf.score(rec["path"], c, float("inf")) for c in candidates(engine, rec)]
@@ -135,15 +135,15 @@ def train_fewshot(model_path: str, engine: Engine, train: list[dict]) -> dict:
 def main() -> int:
     engine = Engine(ruleset.load())
     train = records("train")
-    model_path = classify.ensure_default_model()
+    model_path = methods.ensure_default_model()
     print(f"model {model_path}; {len(train)} training files")
-    probe = train_probe(classify.LocalModel(model_path, embedding=True), engine, train)
+    probe = train_probe(methods.LocalModel(model_path, embedding=True), engine, train)
     fewshot = train_fewshot(model_path, engine, train)
-    out = {"model": classify.DEFAULT_MODEL, "probe": probe, "fewshot": fewshot}
-    with open(classify.PROBE_FILE, "w", encoding="utf-8") as f:
+    out = {"model": methods.DEFAULT_MODEL, "probe": probe, "fewshot": fewshot}
+    with open(methods.PROBE_FILE, "w", encoding="utf-8") as f:
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {classify.PROBE_FILE} ({os.path.getsize(classify.PROBE_FILE)} bytes)")
+    print(f"wrote {methods.PROBE_FILE} ({os.path.getsize(methods.PROBE_FILE)} bytes)")
     return 0
 
 

@@ -16,7 +16,7 @@ import json
 import pytest
 
 from guard import config as config_mod
-from guard.lsp import analysis
+from guard.lsp import diagnostics as analysis
 from guard.protect import policy
 from tests.conftest import GitRepo, RunGuard
 

@@ -1,4 +1,6 @@
-"""The pygls server: protocol wiring only. Every answer comes from ``guard.lsp.analysis``.
+"""The pygls server: protocol wiring only. Every answer comes from plain functions of a document:
+``guard.lsp.diagnostics`` (what to publish) and ``guard.lsp.actions`` (hovers, code actions,
+commands).
 
 Diagnostics are published when a document opens or is saved, and after a quiet period when it
 changes (the debounce: typing a token should not rescan on every keystroke). A config file saved
@@ -16,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 
 from guard import __version__
 from guard.errors import GuardError
-from guard.lsp import analysis
+from guard.lsp import actions, diagnostics
 
 DEFAULT_DEBOUNCE_MS = 200
 WATCHED = "**/{.guard.toml,pyproject.toml}"
@@ -31,8 +33,8 @@ class GuardServer(LanguageServer):
 
     # --- helpers the handlers share ---
 
-    def context(self, path: str) -> analysis.Context:
-        return analysis.context_for(path, self.root)
+    def context(self, path: str) -> diagnostics.Context:
+        return diagnostics.context_for(path, self.root)
 
     def document(self, uri: str) -> tuple[str, str] | None:
         """(path, text) of an open file:// document, or None."""
@@ -48,7 +50,7 @@ class GuardServer(LanguageServer):
             return
         path, text = opened
         try:
-            found = analysis.diagnostics(path, text, self.context(path))
+            found = diagnostics.diagnostics(path, text, self.context(path))
         except GuardError as e:  # a broken config: say so once per publish, show nothing stale
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"guard: {e}"))
@@ -113,7 +115,7 @@ def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> GuardServer:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: GuardServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if analysis.is_config_file(uri):
+        if diagnostics.is_config_file(uri):
             ls.publish_all()
         else:
             ls.publish(uri)
@@ -137,7 +139,7 @@ def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> GuardServer:
         if opened is None:
             return None
         path, text = opened
-        return analysis.hover(path, text, ls.context(path), params.position)
+        return actions.hover(path, text, ls.context(path), params.position)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix,
@@ -149,30 +151,30 @@ def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> GuardServer:
         if opened is None:
             return None
         path, text = opened
-        return analysis.code_actions(uri, path, text, ls.context(path), params.range)
+        return actions.code_actions(uri, path, text, ls.context(path), params.range)
 
-    @server.command(analysis.CMD_PROTECT)
+    @server.command(actions.CMD_PROTECT)
     def protect(ls: GuardServer, uri: str) -> dict:
         path, _ = ls.require(uri)
-        changed = analysis.protect(ls.context(path))
+        changed = actions.protect(ls.context(path))
         ls.publish_all()
         return {"updated": changed}
 
-    @server.command(analysis.CMD_MOVE_TO_ENV)
+    @server.command(actions.CMD_MOVE_TO_ENV)
     def move_to_env(ls: GuardServer, uri: str, fingerprint: str, name: str) -> dict:
         path, text = ls.require(uri)
         ctx = ls.context(path)
-        edits, used, env_path = analysis.move_to_env(path, text, ctx, fingerprint, name)
+        edits, used, env_path = actions.move_to_env(path, text, ctx, fingerprint, name)
         ls.workspace_apply_edit(types.ApplyWorkspaceEditParams(
             edit=types.WorkspaceEdit(changes={uri: edits}), label=f"Move secret to .env as {used}"))
         # .env now holds the value: make sure no assistant reads it
-        analysis.protect(ls.context(env_path))
+        actions.protect(ls.context(env_path))
         return {"name": used, "env": os.path.relpath(env_path, ctx.root)}
 
-    @server.command(analysis.CMD_REDACTED_VIEW)
+    @server.command(actions.CMD_REDACTED_VIEW)
     def redacted_view(ls: GuardServer, uri: str) -> dict:
         path, text = ls.require(uri)
-        return {"uri": uri, "text": analysis.redacted_view(path, text, ls.context(path))}
+        return {"uri": uri, "text": actions.redacted_view(path, text, ls.context(path))}
 
     return server
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 
 from guard import config as config_mod
+from guard import git
 from guard.detect import ruleset
 from guard.judge import USER_SENSITIVE, Judge
 from guard.sources import walk
@@ -197,48 +197,13 @@ def tree_entries(root: str, cfg: config_mod.Config, gitignore: bool = True) -> l
     usually ignored and is exactly what needs protecting). Wholly ignored directories
     (node_modules/, .venv/) are left out unless ``gitignore`` is off; outside a git repository
     every file counts."""
-    ignored = _ignored_files(root) if gitignore else None
+    ignored = git.ignored_files(root) if gitignore else None
     entries = {e.path: e for e in walk.walk(root, cfg, use_gitignore=ignored is not None)}
     for rel in ignored or ():
         abspath = os.path.join(root, rel)
         if rel not in entries and not cfg.excluded(abspath):
             entries[rel] = walk.classify(abspath, rel, cfg.max_file_size)
     return [entries[p] for p in sorted(entries)]
-
-
-def _ignored_files(root: str) -> list[str] | None:
-    """Files git ignores one by one under ``root``, or None outside a repository or without git.
-
-    ``--ignored=matching`` names a directory that an ignore pattern matches (node_modules/)
-    instead of its contents, which are dropped here, and with ``--untracked-files=all`` still
-    looks inside untracked directories (``git ls-files --directory`` would not)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", root, "status", "--porcelain=v1", "-z", "--ignored=matching",
-             "--untracked-files=all", "--no-renames", "."],
-            capture_output=True, check=True, timeout=120).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    prefix = _git_prefix(root)
-    files = []
-    for item in out.split(b"\0"):
-        if not item.startswith(b"!! ") or item.endswith(b"/"):
-            continue
-        rel = os.fsdecode(item[3:])
-        if rel.startswith(prefix):
-            files.append(rel[len(prefix):])
-    return files
-
-
-def _git_prefix(root: str) -> str:
-    """``root`` relative to the top of its repository, with a trailing slash ("" at the top):
-    git status prints paths from the top."""
-    try:
-        out = subprocess.run(["git", "-C", root, "rev-parse", "--show-prefix"],
-                             capture_output=True, check=True, timeout=60, text=True).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.strip()
 
 
 def _classify(policy: Policy, judge: Judge, entries: list[walk.Entry]) -> None:

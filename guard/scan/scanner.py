@@ -114,11 +114,9 @@ class Scanner:
 
     def finish(self, result: ScanResult) -> None:
         """The last step of every scan, whatever its source: the local model's verdicts on the
-        files the rules left undecided (guard.model.classify.apply), when it is on."""
+        files the rules left undecided, when it is on."""
         if self.gather_ambiguous:
-            from guard.model import classify
-
-            classify.apply(result, self.config)
+            _apply_model(result, self.config)
 
     def check_path(self, path: str, abspath: str, result: ScanResult) -> None:
         """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""
@@ -136,6 +134,42 @@ class Scanner:
             result.allowed += 1
         else:
             result.findings.append(f)
+
+
+def _apply_model(result: ScanResult, cfg: Config) -> None:
+    """Feed verdicts on the scan's ambiguous files into its findings. The model never hides a
+    finding: a file it judges sensitive where the rules found nothing gets a low-confidence
+    ``local-model`` finding, and a generic finding in a file it judges benign is kept with its
+    confidence lowered to low."""
+    from guard.model import ambiguity, classify
+
+    if not result.ambiguous:
+        return
+    session = classify.Session(cfg)
+    generic: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        if f.rule_id in ambiguity.GENERIC_RULES:
+            generic.setdefault(f.path, []).append(f)
+    for amb in result.ambiguous:
+        try:
+            v = session.judge(amb)
+        except classify.ModelError as e:
+            result.notices.append((amb.path, f"local model off: {e}"))
+            break
+        if v.sensitive and amb.path not in generic:
+            c = v.candidate
+            width = len(c.value.decode("utf-8", "replace"))
+            f = Finding(classify.MODEL_RULE, classify.MODEL_DESCRIPTION, amb.path, line=c.line,
+                        column=c.column, end_column=c.column + width - 1, confidence="low",
+                        secret=c.value)
+            if f.fingerprint in cfg.allow_fingerprints:
+                result.allowed += 1
+            else:
+                result.findings.append(f)
+        elif not v.sensitive:
+            for f in generic.get(amb.path, []):
+                f.confidence = "low"
+    result.findings.sort(key=Finding.sort_key)
 
 
 def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> list[walk.Entry]:

@@ -22,10 +22,9 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more t
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    import git as gitpython
-
     from guard.config import Config
     from guard.detect.finding import Finding
+    from guard.sources import gitlog
 
 SUBMODULE = "submodule (not descended into)"
 SHALLOW = ("shallow clone: history stops at the grafted commits, whose patches add their whole "
@@ -50,9 +49,9 @@ class GitSource:
         self.remote = remote
         self.push_lines = push_lines
         self.cwd = cwd
-        self._repo: gitpython.Repo | None = None
+        self._repo: git.Repo | None = None
 
-    def repo(self) -> gitpython.Repo:
+    def repo(self) -> git.Repo:
         """The gitpython repository (history and pushes only: the staged scan does without)."""
         if self._repo is None:
             self._repo = git.open_repo(self.cwd)
@@ -207,8 +206,10 @@ def scan_commits(judge: Judge, source: GitSource) -> ScanResult:
     history = _History(scanner, cfg, root, result)
     proc = git.log_process(root, revs, stdin_revs=commits, extra=options)
     assert proc.stdout is not None
+    from guard.sources.gitlog import log_records  # not at start-up: the commit hook never needs it
+
     try:
-        history.feed(git.log_records(proc.stdout, cfg.max_file_size))
+        history.feed(log_records(proc.stdout, cfg.max_file_size))
     except BaseException:  # Ctrl-C or a bug: do not leave git writing into a dead pipe
         proc.kill()
         proc.wait()
@@ -219,7 +220,7 @@ def scan_commits(judge: Judge, source: GitSource) -> ScanResult:
     return result
 
 
-def _history_revs(repo: gitpython.Repo, source: GitSource) -> tuple[tuple[str, ...], list[str]]:
+def _history_revs(repo: git.Repo, source: GitSource) -> tuple[tuple[str, ...], list[str]]:
     """(git log options, revisions), every revision resolved to a commit id first: a name the
     user typed never reaches git's command line where it could pass for an option."""
     options: tuple[str, ...] = ()
@@ -254,16 +255,18 @@ class _History:
         self.skipped: set[tuple[str, str]] = set()
         self.notices: set[tuple[str, str]] = set()
 
-    def feed(self, records: Iterator[git.Commit | git.FileDiff]) -> None:
+    def feed(self, records: Iterator[gitlog.Commit | gitlog.FileDiff]) -> None:
+        from guard.sources.gitlog import Commit
+
         for record in records:
-            if isinstance(record, git.Commit):
+            if isinstance(record, Commit):
                 self.seq += 1
                 self.commit = record.as_dict()
                 self.result.commits = (self.result.commits or 0) + 1  # 0 from scan_commits
             else:
                 self.file(record)
 
-    def file(self, diff: git.FileDiff) -> None:
+    def file(self, diff: gitlog.FileDiff) -> None:
         path = diff.path
         excluded = self.excluded.get(path)
         if excluded is None:
@@ -286,8 +289,10 @@ class _History:
                 self.secrets(diff, path, abspath, scratch)
         self.keep(scratch)
 
-    def secrets(self, diff: git.FileDiff, path: str, abspath: str, scratch: ScanResult) -> None:
-        data, numbers = git.added_lines(diff.body)
+    def secrets(self, diff: gitlog.FileDiff, path: str, abspath: str, scratch: ScanResult) -> None:
+        from guard.sources.gitlog import added_lines
+
+        data, numbers = added_lines(diff.body)
         if not data:
             return
         found = ScanResult()

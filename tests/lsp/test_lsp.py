@@ -1,5 +1,5 @@
 """``guard lsp`` end to end through pytest-lsp (a real LSP client talking to ``guard lsp`` over
-stdio), plus the plain functions of guard.lsp.analysis."""
+stdio), plus the plain functions of guard.lsp.diagnostics and guard.lsp.actions."""
 
 from __future__ import annotations
 

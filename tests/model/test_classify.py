@@ -20,11 +20,11 @@ from guard.detect import ruleset
 from guard.detect.engine import Engine
 from guard.errors import GuardError
 from guard.hook import decide
-from guard.model import ambiguity, classify
+from guard.model import ambiguity, classify, methods
 from tests.conftest import RunGuard
 
 HAVE_MODEL = importlib.util.find_spec("llama_cpp") is not None and \
-    importlib.util.find_spec(classify.DEFAULT_PACKAGE) is not None
+    importlib.util.find_spec(methods.DEFAULT_PACKAGE) is not None
 needs_model = pytest.mark.skipif(not HAVE_MODEL and not os.environ.get("CI"),
                                  reason="the llm extra is not installed (CI installs it)")
 
@@ -133,7 +133,7 @@ def model_path(tmp_path_factory: pytest.TempPathFactory) -> str:
     old = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(cache)
     try:
-        return classify.ensure_default_model()
+        return methods.ensure_default_model()
     finally:
         if old is None:
             del os.environ["XDG_CACHE_HOME"]
@@ -150,7 +150,7 @@ def model_config(tmp_path: Path, model_path: str, monkeypatch: pytest.MonkeyPatc
 
 @needs_model
 def test_default_model_is_assembled_and_verified(model_path: str) -> None:
-    assert Path(model_path).name == classify.DEFAULT_MODEL
+    assert Path(model_path).name == methods.DEFAULT_MODEL
     assert Path(model_path).stat().st_size > 200_000_000
 
 

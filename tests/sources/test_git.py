@@ -1,6 +1,7 @@
 """guard.git and guard.sources.gitscan: `guard scan --staged`, `--history` and `--pre-push` on real
 repositories, including odd ones (empty, detached, shallow, submodules, binary blobs, huge
-commits, names that are not UTF-8 or hold spaces and newlines), plus the patch parser."""
+commits, names that are not UTF-8 or hold spaces and newlines), plus the patch parser
+(guard.sources.gitlog)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from guard import git
+from guard.sources import gitlog
 from tests.conftest import GIT_ENV, GitRepo, RunGuard
 
 TOKEN = "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"  # test tokens with valid checksums
@@ -54,26 +57,71 @@ def _found(report: dict) -> list[tuple]:
             for f in report["findings"]]
 
 
+# --- questions about the working tree ------------------------------------------------------------
+
+
+def test_ignored_files_prefix_and_check_ignore(repo: GitRepo,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    repo.write({".gitignore": "*.log\nbuild/\n", "top.log": "", "sub/a.log": "", "sub/b.py": "",
+                "build/c.txt": ""})
+    root, sub = str(repo.path), str(repo.path / "sub")
+    files = git.ignored_files(root)
+    assert files is not None and sorted(files) == ["sub/a.log", "top.log"]  # build/: a directory
+    assert git.ignored_files(sub) == ["a.log"]
+    assert (git.show_prefix(root), git.show_prefix(sub)) == ("", "sub/")
+    assert (git.is_ignored(root, "sub/a.log"), git.is_ignored(root, "sub/b.py")) == (True, False)
+    monkeypatch.setenv("PATH", "")  # no git to ask
+    assert git.ignored_files(root) is None
+    assert (git.show_prefix(sub), git.is_ignored(root, "top.log")) == ("", None)
+
+
+def test_ignored_files_outside_a_repository(tmp_path: Path) -> None:
+    assert git.ignored_files(str(tmp_path)) is None
+
+
+def test_gitpython_runs_git_with_safe_config(repo: GitRepo,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import git as gitpython
+
+    repo.commit({"a.py": "x = 1\n"})
+    commands: list[list[str]] = []
+    execute = gitpython.cmd.Git.execute
+
+    def spy(self: gitpython.Git, command: list[str], *args: Any, **kwargs: Any) -> Any:
+        commands.append(list(command))
+        return execute(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(gitpython.cmd.Git, "execute", spy)
+    opened = git.open_repo(str(repo.path))
+    assert git.has_commits(opened)  # reads HEAD's object: git cat-file
+    assert git.resolve_commit(opened, "HEAD", "--branch") == repo.head()
+    git.hooks_dir(opened)
+    assert len(commands) >= 3
+    assert all(c[1:1 + len(git.SAFE_CONFIG)] == list(git.SAFE_CONFIG) for c in commands), commands
+
+
 # --- the patch parser ----------------------------------------------------------------------------
 
 
 def test_unquote_reads_git_c_quoting() -> None:
-    assert git.unquote(b'"caf\\303\\251 \\"x\\"\\n\\t\\\\y" rest') == (
+    assert gitlog.unquote(b'"caf\\303\\251 \\"x\\"\\n\\t\\\\y" rest') == (
         "café \"x\"\n\t\\y".encode(), 26)
 
 
 def test_header_path_splits_an_unquoted_header_in_the_middle() -> None:
     # " b/" inside the name would fool a split on the first " b/"
-    assert git._header_path([b"diff --git a/x b/y.txt b/x b/y.txt"]) == b"x b/y.txt"
-    assert git._header_path([b'diff --git "a/new\\nline" "b/new\\nline"']) == b"new\nline"
-    assert git._header_path([b"diff --cc merged file.py"]) == b"merged file.py"
+    assert gitlog._header_path([b"diff --git a/x b/y.txt b/x b/y.txt"]) == b"x b/y.txt"
+    assert gitlog._header_path([b'diff --git "a/new\\nline" "b/new\\nline"']) == b"new\nline"
+    assert gitlog._header_path([b"diff --cc merged file.py"]) == b"merged file.py"
 
 
 def test_added_lines_maps_each_buffer_line_to_its_line_in_the_file() -> None:
     body = (b"@@ -2 +2,2 @@ def f():\n-old\n+new one\n+new two\n"
             b"@@ -9,0 +11 @@\n+eleven\n\\ No newline at end of file\n"
             b"@@ -20,3 +22,3 @@\n-a\n same\n+b\n")  # a context line, as diff.interHunkContext makes
-    data, numbers = git.added_lines(body)
+    data, numbers = gitlog.added_lines(body)
     assert data == b"new one\nnew two\neleven\nb\n"
     assert list(numbers) == [2, 3, 11, 23]
 
@@ -81,14 +129,14 @@ def test_added_lines_maps_each_buffer_line_to_its_line_in_the_file() -> None:
 def test_added_lines_fast_path_agrees_with_the_line_walk() -> None:
     body = (b"@@ -1,2 +0,0 @@\n-a\n-b\n@@ -7 +5,3 @@ class X:\n-c\n+d\n+\n+e\r\n"
             b"\\ No newline at end of file\n@@ -9,0 +12 @@\n++++ plus\n@@ -20 +24 @@\n-x\n+y")
-    for data, numbers in (git.added_lines(body), git._added_lines_walk(body)):
+    for data, numbers in (gitlog.added_lines(body), gitlog._added_lines_walk(body)):
         assert data == b"d\n\ne\r\n+++ plus\ny\n"
         assert list(numbers) == [5, 6, 7, 12, 24]
 
 
 def test_added_lines_of_a_merge_keep_only_lines_new_to_every_parent() -> None:
     body = b"@@@ -1,0 -1,1 +1,3 @@@\n+ from theirs\n++evil\n -gone\n  kept\n++also evil\n"
-    data, numbers = git.added_lines(body)
+    data, numbers = gitlog.added_lines(body)
     assert data == b"evil\nalso evil\n"
     assert list(numbers) == [2, 4]
 
@@ -113,14 +161,14 @@ def test_log_records_survive_any_block_size_and_drop_oversized_patches(
     log = _log_bytes(("c1", [_file(b"a.py", b"one"), _file(b"big.txt", *big)]),
                      ("c2", [_file(b"b.py", b"two", b"three")]))
     for block in (7, 64, 1000, 1 << 20):
-        monkeypatch.setattr(git, "READ_CHUNK", block)
-        records = list(git.log_records(io.BytesIO(log), limit=4096))
+        monkeypatch.setattr(gitlog, "READ_CHUNK", block)
+        records = list(gitlog.log_records(io.BytesIO(log), limit=4096))
         shape = [(type(r).__name__, getattr(r, "id", None) or r.path,
                   getattr(r, "oversized", None)) for r in records]
         assert shape == [("Commit", "c1", None), ("FileDiff", "a.py", False),
                          ("FileDiff", "big.txt", block < 4096), ("Commit", "c2", None),
                          ("FileDiff", "b.py", False)], block
-        data, numbers = git.added_lines(records[-1].body)
+        data, numbers = gitlog.added_lines(records[-1].body)
         assert (data, list(numbers)) == (b"two\nthree\n", [1, 2])
 
 

@@ -1,41 +1,41 @@
-"""What the language server says about one document, as plain functions of its path and text.
+"""What the language server does with one document on request, as plain functions of its path
+and text: hovers, code actions (allow a finding, move a literal to .env, protect the file) and
+the commands behind them, and the redacted view.
 
-Nothing here knows about the protocol's transport: ``guard.lsp.server`` feeds these functions the
-open buffer and sends back what they return. Detection is the engine's, exactly as ``guard scan``
-runs it (same rules, same config, same allow pragmas and fingerprints); this module only turns
-findings into diagnostics, hovers and edits. Secret values never leave it: messages carry the
-masked preview, and the actions that need a value (move it to .env) look it up again server-side
-by fingerprint.
+Findings and positions come from ``guard.lsp.diagnostics``, so an action works on exactly what
+was published. Secret values never leave this module either: the actions that need a value (move
+it to .env) look it up again server-side by fingerprint.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from lsprotocol import types
 
 from guard import agents as agents_mod
-from guard import config as config_mod
-from guard.detect import formats, ruleset
-from guard.detect.engine import Engine
+from guard import git
+from guard.detect import formats
 from guard.detect.finding import Finding
 from guard.errors import GuardError
-from guard.judge import Judge
+from guard.lsp.diagnostics import (
+    Context,
+    finding_range,
+    findings,
+    line_at,
+    readable_by,
+    sensitive_reason,
+    utf16_units,
+)
 from guard.protect import manifest, policy
-from guard.sources import walk
 
-SOURCE = "guard"
-SEVERITY = {"high": types.DiagnosticSeverity.Error, "medium": types.DiagnosticSeverity.Warning,
-            "low": types.DiagnosticSeverity.Information}
 PRAGMA = "pragma: allowlist secret"
 PRAGMA_NEXTLINE = "pragma: allowlist nextline secret"
 CMD_PROTECT = "guard.protect"
 CMD_MOVE_TO_ENV = "guard.moveToEnv"
 CMD_REDACTED_VIEW = "guard.redactedView"
 COMMANDS = (CMD_PROTECT, CMD_MOVE_TO_ENV, CMD_REDACTED_VIEW)
-CONFIG_NAMES = (".guard.toml", "pyproject.toml")
 
 # Line comments by extension; (open, close) for languages that only have block comments.
 _HASH = (".py", ".pyi", ".sh", ".bash", ".zsh", ".fish", ".rb", ".yaml", ".yml", ".toml", ".ini",
@@ -63,171 +63,7 @@ _PLAIN_ENV_VALUE = re.compile(r"[\w\-./+=:@~%^,]+")
 _ENV_KEY = re.compile(r"^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$")
 
 
-@dataclass
-class Context:
-    """What analysing a file needs, built once per config file version: the repository root,
-    the config, the rule pack and an engine without the rules the config switches off."""
-
-    root: str
-    config: config_mod.Config
-    pack: ruleset.RuleSet
-    engine: Engine
-    judge: Judge
-
-
-_CONTEXTS: dict[tuple, Context] = {}
-
-
-def context_for(path: str, fallback_root: str | None = None) -> Context:
-    """The context of the file at ``path``. Keyed by the config file's size and mtime, so that
-    an edited .guard.toml takes effect on the next call without a restart."""
-    directory = os.path.dirname(os.path.abspath(path))
-    root = walk.find_root(directory)
-    if not os.path.exists(os.path.join(root, ".git")) and fallback_root:
-        root = fallback_root
-    cfg_path = config_mod.find(directory)
-    key = (root, cfg_path, _stamp(cfg_path))
-    ctx = _CONTEXTS.get(key)
-    if ctx is None:
-        # A server lives long and rescans on every pause in typing: the Hyperscan prefilter's
-        # one-off compile (cached on disk) pays for itself, as it does for a large scan.
-        from guard.detect.prefilter import SMALL_SCAN_BYTES
-
-        judge = Judge(config_mod.load(cfg_path), root=root, expected_bytes=SMALL_SCAN_BYTES + 1)
-        ctx = Context(root, judge.config, judge.pack, judge.engine, judge)
-        if len(_CONTEXTS) > 16:  # a long session across many configs: start over
-            _CONTEXTS.clear()
-        _CONTEXTS[key] = ctx
-    return ctx
-
-
-def _stamp(path: str | None) -> tuple[int, int] | None:
-    if path is None:
-        return None
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
-def is_config_file(path: str) -> bool:
-    return os.path.basename(path) in CONFIG_NAMES
-
-
-# --- findings and diagnostics ------------------------------------------------------------------
-
-
-def findings(path: str, text: str, ctx: Context) -> list[Finding]:
-    """Secrets in the buffer, minus what the config allows; as ``guard scan`` would report."""
-    cfg = ctx.config
-    if ctx.judge.excluded(path):
-        return []
-    data = text.encode("utf-8", "surrogateescape")
-    if len(data) > cfg.max_file_size or formats.is_binary(data):
-        return []
-    return ctx.judge.secrets(data, path, os.path.abspath(path))[0]
-
-
-def diagnostics(path: str, text: str, ctx: Context) -> list[types.Diagnostic]:
-    lines = text.split("\n")
-    out = [secret_diagnostic(f, lines) for f in findings(path, text, ctx)]
-    sensitive = sensitive_file_diagnostic(path, lines, ctx)
-    if sensitive is not None:
-        out.insert(0, sensitive)
-    return out
-
-
-def secret_diagnostic(f: Finding, lines: list[str]) -> types.Diagnostic:
-    return types.Diagnostic(
-        range=finding_range(f, lines),
-        message=f"{f.rule_id}: {f.description} ({f.masked})",
-        severity=SEVERITY.get(f.confidence, types.DiagnosticSeverity.Warning),
-        code=f.rule_id, source=SOURCE,
-        data={"kind": "secret", "fingerprint": f.fingerprint})
-
-
-def finding_range(f: Finding, lines: list[str]) -> types.Range:
-    """The engine counts 1-based code points with an inclusive end; LSP wants 0-based UTF-16
-    code units with an exclusive end."""
-    first, last = f.line - 1, f.end_line - 1
-    return types.Range(start=types.Position(first, _utf16(_line(lines, first), f.column - 1)),
-                       end=types.Position(last, _utf16(_line(lines, last), f.end_column)))
-
-
-def _line(lines: list[str], index: int) -> str:
-    return lines[index] if 0 <= index < len(lines) else ""
-
-
-def _utf16(line: str, codepoints: int) -> int:
-    prefix = line[:codepoints]
-    return len(prefix) if prefix.isascii() else len(prefix.encode("utf-16-le")) // 2
-
-
-def _codepoints(line: str, utf16: int) -> int:
-    """The inverse of _utf16: the code point index at a UTF-16 offset."""
-    if line.isascii():
-        return utf16
-    units = 0
-    for i, ch in enumerate(line):
-        if units >= utf16:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(line)
-
-
-# --- sensitive files ---------------------------------------------------------------------------
-
-
-def sensitive_reason(path: str, ctx: Context) -> str | None:
-    """Why the file itself is sensitive (a path rule's description, or the config), or None."""
-    rel = _relative(path, ctx.root)
-    if rel is None:
-        return None
-    verdict = ctx.judge.path_rule(rel, os.path.abspath(path))
-    return verdict.description if verdict is not None else None
-
-
-def readable_by(path: str, ctx: Context) -> list[str]:
-    """The assistants that can still read ``path``: neither their manifest on disk (by their own
-    matching rules, as ``guard doctor`` judges it) nor a Guard hook keeps it from them."""
-    rel = _relative(path, ctx.root)
-    if rel is None:
-        return []
-    names = []
-    for agent in agents_mod.resolve(None, ctx.config.agents, ctx.config.path):
-        if agent.hook_status(ctx.root) == "installed":
-            continue
-        try:
-            text = manifest.read(os.path.join(ctx.root, agent.manifest or ""))
-        except GuardError:
-            text = None  # a manifest Guard cannot read protects nothing it can vouch for
-        if text is None or not agent.excludes(rel, text):
-            names.append(agent.display_name)
-    return names
-
-
-def sensitive_file_diagnostic(path: str, lines: list[str],
-                              ctx: Context) -> types.Diagnostic | None:
-    reason = sensitive_reason(path, ctx)
-    if reason is None:
-        return None
-    readers = readable_by(path, ctx)
-    if not readers:
-        return None
-    name = os.path.basename(path)
-    return types.Diagnostic(
-        range=types.Range(start=types.Position(0, 0),
-                          end=types.Position(0, _utf16(_line(lines, 0), len(_line(lines, 0))))),
-        message=f"{name} is a sensitive file ({reason}) that {len(readers)} AI assistant(s) can "
-                f"still read: {', '.join(readers)}. Protect it (code action or `guard protect`).",
-        severity=types.DiagnosticSeverity.Warning, code="sensitive-file", source=SOURCE,
-        data={"kind": "file", "readers": readers})
-
-
-def _relative(path: str, root: str) -> str | None:
-    rel = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    return None if rel.startswith("../") or rel == ".." else rel
+# --- protect -----------------------------------------------------------------------------------
 
 
 def protect(ctx: Context) -> list[str]:
@@ -344,14 +180,14 @@ def allow_edit(path: str, f: Finding, lines: list[str]) -> types.TextEdit | None
         return None
     opener, closer = syntax
     index = f.line - 1
-    line = _line(lines, index).rstrip("\r")
+    line = line_at(lines, index).rstrip("\r")
     if f.end_line > f.line:
         indent = line[:len(line) - len(line.lstrip())]
-        eol = "\r\n" if _line(lines, index).endswith("\r") else "\n"
+        eol = "\r\n" if line_at(lines, index).endswith("\r") else "\n"
         at = types.Position(index, 0)
         return types.TextEdit(range=types.Range(start=at, end=at),
                               new_text=f"{indent}{opener} {PRAGMA_NEXTLINE}{closer}{eol}")
-    at = types.Position(index, _utf16(line, len(line)))
+    at = types.Position(index, utf16_units(line, len(line)))
     return types.TextEdit(range=types.Range(start=at, end=at),
                           new_text=f"  {opener} {PRAGMA}{closer}")
 
@@ -363,7 +199,7 @@ def literal_span(path: str, f: Finding, lines: list[str]) -> tuple[int, int, int
     ext = os.path.splitext(path)[1].lower()
     if ext not in _PYTHON + _JS or f.end_line != f.line:
         return None
-    line = _line(lines, f.line - 1).rstrip("\r")
+    line = line_at(lines, f.line - 1).rstrip("\r")
     start, end = f.column - 1, f.end_column
     if start < 1 or end >= len(line):
         return None
@@ -382,7 +218,7 @@ def literal_span(path: str, f: Finding, lines: list[str]) -> tuple[int, int, int
 def env_name(f: Finding, lines: list[str], span: tuple[int, int, int]) -> str:
     """An environment variable name for the value: from what it is assigned to (``apiKey`` →
     ``API_KEY``), else from the rule id."""
-    prefix = _line(lines, span[0])[:span[1]]
+    prefix = line_at(lines, span[0])[:span[1]]
     m = _TARGET.search(prefix)
     raw = m.group(1) if m else f.rule_id
     raw = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", raw.replace("$", ""))
@@ -418,8 +254,8 @@ def move_to_env(path: str, text: str, ctx: Context, fingerprint: str,
     index, start, end = span
     line = lines[index]
     edits = [types.TextEdit(
-        range=types.Range(start=types.Position(index, _utf16(line, start)),
-                          end=types.Position(index, _utf16(line, end))),
+        range=types.Range(start=types.Position(index, utf16_units(line, start)),
+                          end=types.Position(index, utf16_units(line, end))),
         new_text=env_reference(path, name))]
     if os.path.splitext(path)[1].lower() in _PYTHON:
         imp = _import_os(lines)
@@ -481,14 +317,10 @@ def append_env(env_path: str, name: str, value: str) -> str:
 def ensure_gitignored(root: str, rel: str) -> bool:
     """Add ``/rel`` to the root's .gitignore unless git already ignores it: a value moved out
     of the code must not be committed from its new place. True when .gitignore changed."""
-    import subprocess
-
     if not os.path.exists(os.path.join(root, ".git")):
         return False
-    try:
-        ignored = subprocess.run(["git", "-C", root, "check-ignore", "-q", "--", rel],
-                                 capture_output=True, timeout=30).returncode == 0
-    except (OSError, subprocess.SubprocessError):
+    ignored = git.is_ignored(root, rel)
+    if ignored is None:
         return False  # no git to ask: leave .gitignore alone rather than guess
     if ignored:
         return False
@@ -511,5 +343,6 @@ def _unquote(value: str) -> str:
 
 def redacted_view(path: str, text: str, ctx: Context) -> str:
     """The buffer as ``guard view`` shows the file: every secret value a typed placeholder."""
-    view = ctx.judge.redact(text.encode("utf-8", "surrogateescape"), path)
+    data = text.encode("utf-8", "surrogateescape")
+    view = ctx.judge.redact(data, path)
     return view.data.decode("utf-8", "surrogateescape")

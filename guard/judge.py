@@ -192,16 +192,25 @@ class Judge:
 
         return redact.is_strict(path, self.pack, self.config, root=self.root)
 
-    def redact(self, data: bytes, path: str) -> View:
-        """``data`` (the content of ``path``) with every secret value a typed placeholder."""
+    def spans(self, data: bytes, path: str, strict: bool | None = None
+              ) -> list[tuple[int, int, str]]:
+        """The spans of ``data`` (the content of ``path``) a redacted view replaces, each with
+        its label; ``strict`` defaults to :meth:`strict` of the path."""
         from guard.detect import redact
         from guard.detect.engine import Engine
 
-        strict = self.strict(path)
+        if strict is None:
+            strict = self.strict(path)
         disabled = redact.disabled_rules(self.pack, strict, self.config.allow_rules)
         engine = self.engine if disabled == self.config.allow_rules else Engine(
             self.pack, len(data), disabled=disabled)
-        return redact.redact(data, path, engine, strict, self.config.allow_fingerprints)
+        return redact.secret_spans(data, path, engine, strict, self.config.allow_fingerprints)
+
+    def redact(self, data: bytes, path: str) -> View:
+        """``data`` (the content of ``path``) with every secret value a typed placeholder."""
+        from guard.detect import redact
+
+        return redact.render(data, self.spans(data, path))
 
 
 def find_root(start: str) -> str:

@@ -56,6 +56,8 @@ _PLAIN = re.compile(
 _SMALL_NUMBER = re.compile(rb"^[-+]?\d{1,5}(?:\.\d{1,4})?$")
 _REFERENCE = re.compile(rb"^(?:\$\{[^}\s]+\}|\$[A-Za-z_]\w*|\{\{[^}]*\}\}|%\([\w.]+\)s|"
                         rb"<%=?[^%]*%>)$")
+# `[default]` opening an INI file (~/.aws/credentials), not a JSON array.
+_INI_SECTION = re.compile(rb"\s*\[[\w .:/@\-]+\][ \t]*\r?(?:\n|$)")
 _CONFIG_EXT = frozenset({".env", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml",
                          ".toml", ".json", ".tfvars", ".tfstate", ".npmrc", ".pypirc",
                          ".credentials", ".config"})
@@ -110,6 +112,13 @@ def disabled_rules(pack: RuleSet, strict: bool,
 def redact(data: bytes, path: str, engine: Engine, strict: bool = False,
            allow_fingerprints: frozenset[str] = frozenset()) -> View:
     """The view of ``data`` (the content of ``path``)."""
+    return render(data, secret_spans(data, path, engine, strict, allow_fingerprints))
+
+
+def secret_spans(data: bytes, path: str, engine: Engine, strict: bool = False,
+                 allow_fingerprints: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """The byte spans of ``data`` a view replaces, sorted and merged, each with its label (the
+    rule id, or ``value``/``line`` for what stands where a secret stands)."""
     spans: list[tuple[int, int, str]] = []
     values: dict[bytes, str] = {}
     for f in engine.scan(data, path):
@@ -125,7 +134,7 @@ def redact(data: bytes, path: str, engine: Engine, strict: bool = False,
             spans.append((pos, pos + len(value), rule_id))
             pos = data.find(value, pos + len(value))
     spans.extend(_structural_spans(data, path, strict))
-    return _render(data, _merge(spans))
+    return merge(spans)
 
 
 def _offsets(data: bytes, finding: Finding) -> tuple[int, int] | None:
@@ -157,7 +166,8 @@ def _structural_spans(data: bytes, path: str, strict: bool) -> list[tuple[int, i
     config_format = (is_dotenv(path) or ext in _CONFIG_EXT
                      or syntax.bare_values_are_strings(path))
     if strict and not is_dotenv(path) and (
-            ext in (".json", ".tfstate") or data.lstrip()[:1] in (b"{", b"[")):
+            ext in (".json", ".tfstate") or data.lstrip()[:1] == b"{" or (
+                data.lstrip()[:1] == b"[" and not _INI_SECTION.match(data))):
         return _json_spans(data, strict=True)
     if ext == ".json":
         return _json_spans(data, strict=False)
@@ -339,7 +349,7 @@ def _json_spans(data: bytes, strict: bool) -> list[tuple[int, int, str]]:
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Overlapping spans become one; the engine's rule id wins over a positional label."""
     out: list[tuple[int, int, str]] = []
     for s, e, label in sorted(spans):
@@ -354,7 +364,13 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _render(data: bytes, spans: list[tuple[int, int, str]]) -> View:
+def placeholder(value: bytes, label: str) -> bytes:
+    """The typed placeholder that stands for ``value``: equal values, equal placeholders."""
+    length = len(value.decode("utf-8", "replace"))
+    return f"<redacted:{label} len={length} fp={fingerprint(value)[:8]}>".encode()
+
+
+def render(data: bytes, spans: list[tuple[int, int, str]]) -> View:
     out: list[bytes] = []
     pos = 0
     count = 0
@@ -363,9 +379,7 @@ def _render(data: bytes, spans: list[tuple[int, int, str]]) -> View:
         if PLACEHOLDER.sub(b"", value).strip(b" \t\r\n") == b"":
             continue  # already a placeholder: a view of a view stays as it is
         out.append(data[pos:s])
-        length = len(value.decode("utf-8", "replace"))
-        fp = fingerprint(value)[:8]
-        out.append(f"<redacted:{label} len={length} fp={fp}>".encode())
+        out.append(placeholder(value, label))
         for line in value.split(b"\n")[1:]:  # keep each line's indentation: it is structure
             out.append(b"\n" + line[:len(line) - len(line.lstrip(b" \t"))] + CONTINUED)
         pos = e

@@ -215,3 +215,21 @@ def test_binary_detection() -> None:
                                               ("config/secrets.yml", True)])
 def test_strictness(path: str, strict: bool) -> None:
     assert redact.is_strict(path, PACK) is strict
+
+
+@pytest.mark.parametrize("text", [
+    "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLQ\n"
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzKEY9\n",  # pragma: allowlist secret
+    "[profile dev]\nsecret = Zq8Rk2Lm4Np6Tv8Xb0Cd\n",  # pragma: allowlist secret
+])
+def test_strict_ini_file_opening_with_a_section_is_not_taken_for_json(text: str) -> None:
+    """`[default]` opens ~/.aws/credentials: it used to be read as a JSON array, which left
+    every value of the file in its view."""
+    out = view(text, ".aws/credentials", strict=True)
+    assert b"wJalrXUtnFEMI" not in out and b"Zq8Rk2Lm4Np6" not in out
+    assert out.startswith(text.split("\n")[0].encode())  # the section header stays
+
+
+def test_strict_json_array_is_still_json() -> None:
+    out = view('["Zq8Rk2Lm4Np6Tv8Xb0Cd", 3]\n', "creds", strict=True)  # pragma: allowlist secret
+    assert b"Zq8Rk2Lm4Np6" not in out and out.startswith(b'["<redacted:')

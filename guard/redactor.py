@@ -1,0 +1,284 @@
+"""What the model must not receive: every secret in a text that is about to leave for the model
+(a tool's result; the request to the model API), replaced by its typed placeholder.
+
+A secret here is
+
+- every value held in a sensitive file: the repository's files that a path rule or the config
+  names (dotenv files, keys, credential files), credentials in the repository's ``.git/config``,
+  and the user's own credential files (``~/.aws/credentials``, ``~/.netrc``,
+  ``~/.git-credentials``, ``~/.docker/config.json``, ``~/.kube/config``, ``~/.npmrc``…);
+- the secret values of the environment the assistant runs in (Gemini CLI and Qwen Code load the
+  repository's ``.env`` into their own process, and hooks inherit it);
+- everything the engine detects in the text itself.
+
+A known value is found as an exact substring and also in the encodings a command can turn it
+into: base64 (at any alignment, standard and URL-safe), hex, URL-encoding, and reversed. Which
+spans of a sensitive file are values is the redacted view's answer (guard.judge): the same values
+the view hides are the ones the output layer hides.
+
+Values live in memory only, for one process: nothing here writes a value or a cache of values.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from guard.detect import formats, redact, syntax
+from guard.detect.checks import shannon_entropy
+
+TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from guard.detect.engine import Engine
+    from guard.judge import Judge
+
+# The user's credential files, relative to $HOME: every value in them, as a strict view hides
+# them, except those that look like names, hosts or plain URLs (see _worth_hiding).
+USER_FILES = (
+    ".aws/credentials", ".netrc", "_netrc", ".git-credentials", ".docker/config.json",
+    ".kube/config", ".npmrc", ".pypirc", ".config/gh/hosts.yml", ".gem/credentials",
+    ".m2/settings.xml", ".config/rclone/rclone.conf",
+    ".ssh/id_rsa", ".ssh/id_ed25519", ".ssh/id_ecdsa", ".ssh/id_dsa",
+)
+# Directories no secret file worth reading lives in, and that make a walk slow.
+PRUNE = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox",
+                   ".mypy_cache", ".ruff_cache", ".pytest_cache", ".cache", ".guard", "dist",
+                   "build", "target", ".next", ".gradle", ".terraform", "vendor"})
+WALK_LIMIT = 20_000  # entries of the repository looked at for sensitive files
+MIN_VALUE = 6  # shorter values would hide ordinary words all over a tool's output
+MIN_ENCODED = 8  # an encoded fragment shorter than this matches too much by chance
+_KEY_BEFORE = re.compile(rb"([A-Za-z_][\w.\-]*)[\"']?\s*(?::=|=|:)\s*[\"']?$")
+# In a tool's output: a quoted value under a secret-named key (`"password": "…"`,
+# `TOKEN = '…'`), found in one pass over the text (the view's line-by-line reading of config
+# formats would cost a hook more than all the rest on a large output).
+_QUOTED_SECRET = re.compile(
+    rb"(?i)(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
+    rb"credentials?|auth[_.-]?key)[\w.\-]*[\"']?[ \t]*(?::=|=|:)[ \t]*"
+    rb"([\"'])([^\"'\n]{%d,})\1" % MIN_VALUE)
+LARGE_OUTPUT = 32 * 1024  # from here the engine's Hyperscan prefilter pays for its loading
+# A URL without a password, a path, a dotted host or a version: what config files hold besides
+# credentials, and what ordinary output is full of.
+_NOT_A_CREDENTIAL = re.compile(r"[a-z][a-z0-9+.-]*://[^@\s/]+(?:[/?#]\S*)?$|[~/.]{0,2}/[\w./-]*$|"
+                               r"[\w-]+(?:\.[\w-]+)+$", re.IGNORECASE)
+
+
+class Redactor:
+    """Known secret values of a repository, its user and an environment, and the engine: one
+    per process, values gathered on first use."""
+
+    def __init__(self, judge: Judge, env: Mapping[str, str] | None = None,
+                 home: str | None = None) -> None:
+        self.judge = judge
+        self.env = dict(os.environ if env is None else env)
+        self.home = home or judge.home
+        self._needles: list[tuple[bytes, bytes]] | None = None  # (needle, placeholder)
+        self.sources: list[str] = []  # files the known values came from (paths, never values)
+        self._large: Engine | None = None
+
+    # --- redacting ----------------------------------------------------------------------------
+
+    def redact_text(self, text: str) -> tuple[str, int]:
+        """``text`` with every secret a placeholder, and how many were replaced."""
+        data = text.encode("utf-8", "surrogatepass")
+        out, count = self.redact_bytes(data)
+        return (out.decode("utf-8", "surrogatepass") if count else text), count
+
+    def redact_bytes(self, data: bytes, path: str = "tool-output.txt") -> tuple[bytes, int]:
+        spans: list[tuple[int, int, bytes]] = []
+        for needle, holder in self.needles():
+            pos = data.find(needle)
+            while pos != -1:
+                spans.append((pos, pos + len(needle), holder))
+                pos = data.find(needle, pos + len(needle))
+        for f in self._engine(len(data)).scan(data, path):
+            if f.fingerprint in self.judge.config.allow_fingerprints:
+                continue
+            pos = data.find(f.secret)
+            while pos != -1:  # every occurrence, also where no rule saw it
+                spans.append((pos, pos + len(f.secret), redact.placeholder(f.secret, f.rule_id)))
+                pos = data.find(f.secret, pos + len(f.secret))
+        for m in _QUOTED_SECRET.finditer(data):
+            value = m.group(2)
+            if not redact.plain(value, secret_key=True):
+                spans.append((m.start(2), m.end(2), redact.placeholder(value, "value")))
+        return _render(data, spans)
+
+    def _engine(self, size: int) -> Engine:
+        if size < LARGE_OUTPUT:
+            return self.judge.engine
+        if self._large is None:
+            from guard.detect.engine import Engine
+
+            self._large = Engine(self.judge.pack, size, disabled=self.judge.config.allow_rules)
+        return self._large
+
+    # --- what is known -----------------------------------------------------------------------
+
+    def needles(self) -> list[tuple[bytes, bytes]]:
+        """Every known value in every encoding, longest first, with its placeholder."""
+        if self._needles is None:
+            found: dict[bytes, bytes] = {}
+            for value, label in self.values():
+                for needle, suffix in _encodings(value):
+                    found.setdefault(needle, redact.placeholder(value, label + suffix))
+            self._needles = sorted(found.items(), key=lambda kv: -len(kv[0]))
+        return self._needles
+
+    def values(self) -> Iterator[tuple[bytes, str]]:
+        """(value, label) of every known secret value, raw."""
+        for abspath, label in self._repo_files():
+            yield from self._file_values(abspath, label, strict=True)
+        git_config = os.path.join(self.judge.root, ".git", "config")
+        if os.path.isfile(git_config):
+            yield from self._file_values(git_config, "git-config", strict=False)
+        for rel in USER_FILES:
+            path = os.path.join(self.home, rel)
+            if os.path.isfile(path):
+                yield from self._file_values(path, "user-credentials", strict=True)
+        yield from self._env_values()
+
+    def _repo_files(self) -> Iterator[tuple[str, str]]:
+        """(abspath, rule id) of the repository's files sensitive by name."""
+        root = self.judge.root
+        stack = [(root, "")]
+        seen = 0
+        while stack and seen < WALK_LIMIT:
+            directory, prefix = stack.pop()
+            try:
+                with os.scandir(directory) as it:
+                    entries = list(it)
+            except OSError:
+                continue
+            for e in entries:
+                seen += 1
+                rel = prefix + e.name
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        if e.name not in PRUNE:
+                            stack.append((e.path, rel + "/"))
+                        continue
+                    if not e.is_file():  # FIFOs, sockets, devices: never opened
+                        continue
+                except OSError:
+                    continue
+                verdict = self.judge.path_rule(rel, e.path)
+                if verdict is not None:
+                    yield e.path, verdict.rule_id or "sensitive-file"
+
+    def _file_values(self, path: str, label: str, strict: bool) -> Iterator[tuple[bytes, str]]:
+        import stat
+
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never block on a FIFO
+            try:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return
+                with os.fdopen(fd, "rb", closefd=False) as f:
+                    data = f.read(self.judge.config.max_file_size + 1)
+            finally:
+                os.close(fd)
+        except OSError:
+            return
+        if len(data) > self.judge.config.max_file_size or formats.is_binary(data):
+            return
+        self.sources.append(path)
+        for s, e, span_label in self.judge.spans(data, path, strict=strict):
+            value = data[s:e].strip()
+            key = _key_before(data, s)
+            if not _worth_hiding(value, key, span_label):
+                continue
+            name = span_label if span_label not in ("value", "line") else label
+            yield value, name
+            if b"\n" in value:  # a key block: each of its lines can be printed alone
+                for line in value.split(b"\n"):
+                    line = line.strip()
+                    if len(line) >= 16 and not line.startswith(b"-----"):
+                        yield line, name
+
+    def _env_values(self) -> Iterator[tuple[bytes, str]]:
+        lines = []
+        for name, value in self.env.items():
+            raw = value.encode("utf-8", "surrogateescape")
+            if syntax.SECRET_NAME.search(name) and _worth_hiding(raw, name.encode(), "value"):
+                yield raw, "environment"
+            elif len(raw) >= MIN_VALUE and "\n" not in value:
+                lines.append(f"{name}={value}")
+        if lines:  # values the engine recognises whatever their name (a token in GH_AUTH…)
+            data = "\n".join(lines).encode("utf-8", "surrogateescape")
+            for s, e, label in self.judge.spans(data, ".env", strict=False):
+                if label not in ("value", "line") and e - s >= MIN_VALUE:
+                    yield data[s:e], label
+
+
+def _key_before(data: bytes, start: int) -> bytes:
+    line_start = data.rfind(b"\n", 0, start) + 1
+    m = _KEY_BEFORE.search(data[line_start:start])
+    return m.group(1) if m else b""
+
+
+def _worth_hiding(value: bytes, key: bytes, label: str) -> bool:
+    """Whether a value of a sensitive file is hidden wherever it appears. Rule findings and
+    values of secret-named keys are; any other value only when it looks like a credential
+    rather than a word, a name or a host (those would hide ordinary output everywhere)."""
+    if len(value) < MIN_VALUE or redact.plain(value, secret_key=False):
+        return False
+    if label not in ("value", "line"):
+        return True  # a rule's finding: a token, a key, a URL with a password
+    if key and syntax.SECRET_NAME.search(key.decode("utf-8", "replace")):
+        return True
+    text = value.decode("utf-8", "replace")
+    if _NOT_A_CREDENTIAL.match(text):
+        return False
+    return len(value) >= 20 or (len(value) >= 8 and shannon_entropy(value) >= 3.0 and any(
+        c.isdigit() for c in text) and any(c.isalpha() for c in text))
+
+
+def _encodings(value: bytes) -> Iterator[tuple[bytes, str]]:
+    """``value`` and what commands turn it into, with the label suffix of each."""
+    import base64
+    import binascii
+    from urllib.parse import quote, quote_plus
+
+    yield value, ""
+    if len(value) < MIN_ENCODED:
+        return
+    for k in range(3):  # the value at each offset modulo 3 of a longer encoded text
+        padded = b"\0" * k + value
+        first = -(-8 * k // 6)  # the first character that depends on the value alone
+        last = (8 * (k + len(value)) - 6) // 6
+        for enc, suffix in ((base64.b64encode, "-base64"), (base64.urlsafe_b64encode,
+                                                            "-base64")):
+            fragment = enc(padded)[first:last + 1]
+            if len(fragment) >= MIN_ENCODED:
+                yield fragment, suffix
+    hexed = binascii.hexlify(value)
+    yield hexed, "-hex"
+    yield hexed.upper(), "-hex"
+    text = value.decode("utf-8", "surrogateescape")
+    for quoted in (quote(text, safe=""), quote_plus(text, safe="")):
+        if quoted != text:
+            yield quoted.encode("utf-8", "surrogateescape"), "-url"
+    yield value[::-1], "-reversed"
+
+
+def _render(data: bytes, spans: list[tuple[int, int, bytes]]) -> tuple[bytes, int]:
+    """``data`` with each span replaced; overlapping spans merge into the first one."""
+    if not spans:
+        return data, 0
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out: list[bytes] = []
+    pos = 0
+    count = 0
+    for s, e, holder in spans:
+        if s < pos:  # inside a span already replaced
+            if e > pos:
+                pos = e
+            continue
+        out.append(data[pos:s])
+        out.append(holder)
+        pos = e
+        count += 1
+    out.append(data[pos:])
+    return b"".join(out), count

@@ -22,6 +22,7 @@ import os
 import re
 
 from guard.shell import parse as sp
+from guard.shell.syntax import Node
 from guard.sources.walk import find_root
 
 MAX_VARIANTS = 32  # alternatives one word may expand to (for loops, ${x:-y}, braces)
@@ -34,7 +35,7 @@ MAX_NESTING = 6  # sh -c inside eval inside a script…
 REVEALING = frozenset({"read", "open", "copy", "move", "archive", "send", "source"})
 
 
-class Access(sp._Node):
+class Access(Node):
     """One use of a file or a tree of files by one command."""
 
     __slots__ = ("command", "excludes", "gitignore", "hidden", "names", "op", "path", "scope",
@@ -54,7 +55,7 @@ class Access(sp._Node):
         self.word = word  # as written in the command
 
 
-class Analysis(sp._Node):
+class Analysis(Node):
     __slots__ = ("accesses", "dynamic", "env_dumps", "error", "globs", "printed_vars", "simple")
 
     def __init__(self, error: str = "") -> None:
@@ -72,7 +73,7 @@ class Analysis(sp._Node):
         return [a for a in self.accesses if a.op in REVEALING]
 
 
-class Listing(sp._Node):
+class Listing(Node):
     """What a listing command prints: names of files under some paths."""
 
     __slots__ = ("excludes", "gitignore", "hidden", "names", "paths", "scope")
@@ -88,7 +89,7 @@ class Listing(sp._Node):
         self.excludes = excludes
 
 
-class Arg(sp._Node):
+class Arg(Node):
     __slots__ = ("dynamic", "listing", "pattern", "source", "text", "vars")
 
     def __init__(self, text: str, source: str, pattern: str = "", dynamic: str = "",
@@ -101,7 +102,7 @@ class Arg(sp._Node):
         self.vars = vars  # variables expanded into it
 
 
-class Static(sp._Node):
+class Static(Node):
     """Output known from the command line itself (echo, printf, a heredoc)."""
 
     __slots__ = ("text",)

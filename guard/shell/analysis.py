@@ -22,93 +22,23 @@ import os
 import re
 
 from guard.shell import parse as sp
-from guard.shell.syntax import Node
+from guard.shell.expand import (
+    _GLOB_CHARS,
+    _SPLIT,
+    MAX_GLOB_MATCHES,
+    MAX_VARIANTS,
+    expand_glob,
+    glob_regex,  # noqa: F401 - guard.hook.decide uses it from here
+    has_glob,
+)
+from guard.shell.expand import brace_expand as _brace_expand
+from guard.shell.expand import escape as _escape
+from guard.shell.expand import unescape as _unescape
+from guard.shell.model import REVEALING, Access, Analysis, Arg, Listing, Static
 from guard.sources.walk import find_root
 
-MAX_VARIANTS = 32  # alternatives one word may expand to (for loops, ${x:-y}, braces)
-MAX_GLOB_MATCHES = 256
 MAX_SCRIPT_BYTES = 256 * 1024  # a script file read to see what it reads
 MAX_NESTING = 6  # sh -c inside eval inside a script…
-
-# Operations on a file. REVEALING ones hand its content to the agent or out of the machine;
-# "pass" is a file named to a program Guard does not know (judged by name only, not content).
-REVEALING = frozenset({"read", "open", "copy", "move", "archive", "send", "source"})
-
-
-class Access(Node):
-    """One use of a file or a tree of files by one command."""
-
-    __slots__ = ("command", "excludes", "gitignore", "hidden", "names", "op", "path", "scope",
-                 "word")
-
-    def __init__(self, op: str, path: str, command: str, scope: str = "file",
-                 hidden: bool = True, gitignore: bool = False, names: tuple[str, ...] = (),
-                 excludes: tuple[str, ...] = (), word: str = "") -> None:
-        self.op = op
-        self.path = path  # absolute and normalised; symlinks are not resolved here
-        self.command = command
-        self.scope = scope  # "file", "children" (a directory's entries) or "tree" (all below)
-        self.hidden = hidden  # the tool also sees dotfiles
-        self.gitignore = gitignore  # the tool skips what .gitignore ignores
-        self.names = names  # only entries whose name matches one of these globs
-        self.excludes = excludes  # entries matching these globs (name or path) are skipped
-        self.word = word  # as written in the command
-
-
-class Analysis(Node):
-    __slots__ = ("accesses", "dynamic", "env_dumps", "error", "globs", "printed_vars", "simple")
-
-    def __init__(self, error: str = "") -> None:
-        self.accesses: list[Access] = []
-        # Globs that matched nothing (so bash passes them on as they are): (absolute escaped
-        # pattern, command, word). What a glob matched is in ``accesses``.
-        self.globs: list[tuple[str, str, str]] = []
-        self.env_dumps: list[str] = []
-        self.printed_vars: list[tuple[str, str]] = []  # (variable, command)
-        self.dynamic: list[str] = []
-        self.error = error
-        self.simple: tuple[str, list[str]] | None = None  # (program, files) for `cat FILE` alone
-
-    def revealing(self) -> list[Access]:
-        return [a for a in self.accesses if a.op in REVEALING]
-
-
-class Listing(Node):
-    """What a listing command prints: names of files under some paths."""
-
-    __slots__ = ("excludes", "gitignore", "hidden", "names", "paths", "scope")
-
-    def __init__(self, paths: list[str], scope: str = "tree", hidden: bool = True,
-                 gitignore: bool = False, names: tuple[str, ...] = (),
-                 excludes: tuple[str, ...] = ()) -> None:
-        self.paths = paths
-        self.scope = scope
-        self.hidden = hidden
-        self.gitignore = gitignore
-        self.names = names
-        self.excludes = excludes
-
-
-class Arg(Node):
-    __slots__ = ("dynamic", "listing", "pattern", "source", "text", "vars")
-
-    def __init__(self, text: str, source: str, pattern: str = "", dynamic: str = "",
-                 listing: Listing | None = None, vars: tuple[str, ...] = ()) -> None:
-        self.text = text
-        self.source = source
-        self.pattern = pattern  # the glob as written, when the word had one matching nothing
-        self.dynamic = dynamic  # why the value is not known ("$f", "$(…)")
-        self.listing = listing
-        self.vars = vars  # variables expanded into it
-
-
-class Static(Node):
-    """Output known from the command line itself (echo, printf, a heredoc)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
 
 
 class _Unknown:
@@ -218,10 +148,6 @@ _CODE_ENV = (r"os\.environ|\bgetenv\b|\benviron\b|process\.env|\bENV\b|%ENV|\$EN
 _CODE_STRING = (
     r"""(?s)'''(.*?)'''|\"\"\"(.*?)\"\"\"|'([^'\n]*)'|"([^"\n]*)"|`([^`]*)`""")
 _CODE_PATHISH = r"(?:~|\.{1,2})?/?[\w.\-]*(?:/[\w.\-]+)+|\.[\w][\w.\-]*"
-_GLOB_CHARS = re.compile(r"(?<!\\)(?:\\\\)*[*?\[]")
-_ESCAPE = re.compile(r"([\\*?\[\]{},\s])")
-_UNESCAPE = re.compile(r"\\(.)", re.S)
-_SPLIT = re.compile(r"(?<!\\)(?:\\\\)*\s+")
 _PYTHON_VERSIONED = r"python\d+(?:\.\d+)*$|pypy\d*(?:\.\d+)*$"
 
 # Per-command options that take a value (so the value is not taken for the pattern or a file).
@@ -298,145 +224,6 @@ def _plain_path(word: sp.Word) -> str | None:
         rest = sp.Word(parts[1:], word.source).literal()
         return None if rest is None else "~" + rest
     return word.literal()
-
-
-# --- escaping: expanded words keep quoted characters escaped until the very end -------------
-
-
-def _escape(text: str) -> str:
-    return _ESCAPE.sub(r"\\\1", text)
-
-
-def _unescape(text: str) -> str:
-    return _UNESCAPE.sub(r"\1", text)
-
-
-def has_glob(escaped: str) -> bool:
-    return bool(_GLOB_CHARS.search(escaped))
-
-
-def _brace_expand(text: str, limit: int = MAX_VARIANTS) -> list[str]:
-    """Bash brace expansion of an escaped word: ``.{e,x}nv``, ``f{1..3}``."""
-    depth = 0
-    start = -1
-    commas: list[int] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            if depth == 0:
-                start = i
-                commas = []
-            depth += 1
-        elif c == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                inner = text[start + 1:i]
-                pre, post = text[:start], text[i + 1:]
-                if commas:
-                    items, last = [], start + 1
-                    for c_at in commas:
-                        items.append(text[last:c_at])
-                        last = c_at + 1
-                    items.append(text[last:i])
-                else:
-                    items = _sequence(inner)
-                    if items is None:
-                        i += 1
-                        continue
-                out: list[str] = []
-                for item in items:
-                    for tail in _brace_expand(post, limit):
-                        out.extend(_brace_expand(pre + item + tail, limit))
-                        if len(out) >= limit:
-                            return out[:limit]
-                return out
-        elif c == "," and depth == 1:
-            commas.append(i)
-        i += 1
-    return [text]
-
-
-def _sequence(inner: str) -> list[str] | None:
-    m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)|([a-zA-Z])\.\.([a-zA-Z])", inner)
-    if not m:
-        return None
-    if m.group(1) is not None:
-        a, b = int(m.group(1)), int(m.group(2))
-        step = 1 if b >= a else -1
-        return [str(n) for n in range(a, b + step, step)][:MAX_VARIANTS]
-    a, b = ord(m.group(3)), ord(m.group(4))
-    step = 1 if b >= a else -1
-    return [chr(n) for n in range(a, b + step, step)][:MAX_VARIANTS]
-
-
-def glob_regex(segment: str) -> re.Pattern[str]:
-    """One path segment of an escaped glob as a regex, with bash's rule that a leading ``*``
-    or ``?`` does not match a leading dot (a leading ``[…]`` may: Guard errs to matching)."""
-    out = []
-    i = 0
-    while i < len(segment):
-        c = segment[i]
-        if c == "\\" and i + 1 < len(segment):
-            out.append(re.escape(segment[i + 1]))
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            j = i + 1
-            if j < len(segment) and segment[j] in "!^":
-                j += 1
-            if j < len(segment) and segment[j] == "]":
-                j += 1
-            close = segment.find("]", j)
-            if close == -1:
-                out.append(re.escape(c))
-            else:
-                body = segment[i + 1:close]
-                negate = body[:1] in ("!", "^")
-                body = body[1:] if negate else body
-                body = body.replace("\\", "\\\\")
-                out.append(f"[{'^' if negate else ''}{body}]")
-                i = close + 1
-                continue
-        else:
-            out.append(re.escape(c))
-        i += 1
-    prefix = "(?!\\.)" if segment[:1] in ("*", "?") else ""
-    return re.compile(prefix + "".join(out) + r"\Z", re.S)
-
-
-def expand_glob(pattern: str) -> list[str]:
-    """Absolute paths an absolute escaped glob matches now (bash: no globstar, no dotglob)."""
-    segments = pattern.split("/")
-    current = ["/"] if pattern.startswith("/") else [""]
-    for seg in segments:
-        if not seg:
-            continue
-        if not has_glob(seg):
-            current = [os.path.join(c, _unescape(seg)) for c in current]
-            continue
-        rx = glob_regex(seg)
-        found: list[str] = []
-        for c in current:
-            try:
-                with os.scandir(c or ".") as it:
-                    names = sorted(e.name for e in it)
-            except OSError:
-                continue
-            found.extend(os.path.join(c, n) for n in names if rx.match(n))
-            if len(found) > MAX_GLOB_MATCHES:
-                break
-        current = found[:MAX_GLOB_MATCHES]
-        if not current:
-            return []
-    return [c for c in current if os.path.lexists(c)]
 
 
 # --- the walk ----------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ import os
 import re
 
 from guard import config as config_mod
+from guard import shell
 from guard.detect import ruleset
 from guard.errors import GuardError
-from guard.shell import analysis as shell
 from guard.sources.walk import find_root
 
 CONTENT_LIMIT = 1024 * 1024  # bytes of one file scanned at decision time
@@ -455,7 +455,7 @@ def _unparsable(ctx: Context, command: str, error: str) -> Decision:
         if word in _ENV_DUMP_WORDS:
             why = "it could print the environment"
         elif shell.has_glob(word):
-            why = _could_match(ctx, shell._escape(ctx.cwd) + "/" + word if not word.startswith(
+            why = _could_match(ctx, shell.escape(ctx.cwd) + "/" + word if not word.startswith(
                 "/") else word)
         else:
             why = ctx.sensitive(word)
@@ -607,7 +607,7 @@ def _could_match(ctx: Context, pattern: str) -> str | None:
         return None
     found = _rule_side(ctx, segs)
     if found is None and not any(shell.has_glob(s) for s in segs[:-1]):
-        prefix = "/" + "/".join(shell._unescape(s) for s in segs[:-1])
+        prefix = "/" + "/".join(shell.unescape(s) for s in segs[:-1])
         for name in _fillings(segs[-1]):
             if ctx.by_name(os.path.join(prefix, name)):
                 return name
@@ -670,7 +670,7 @@ def _rule_side(ctx: Context, segs: list[str]) -> str | None:
         prefix = segs[:-k]
         if any(shell.has_glob(s) for s in prefix):
             return cand
-        path = "/" + "/".join([shell._unescape(s) for s in prefix] + csegs)
+        path = "/" + "/".join([shell.unescape(s) for s in prefix] + csegs)
         if ctx.by_name(path):
             return cand
     return None

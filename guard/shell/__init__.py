@@ -14,9 +14,29 @@ family of programs; model holds the findings.
 
 from __future__ import annotations
 
-from guard.shell.expand import escape, glob_regex, has_glob, unescape
-from guard.shell.model import REVEALING, Access, Analysis
-from guard.shell.walker import analyze
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
+if TYPE_CHECKING:
+    from guard.shell.expand import escape, glob_regex, has_glob, unescape
+    from guard.shell.model import REVEALING, Access, Analysis
+    from guard.shell.walker import analyze
 
 __all__ = ["REVEALING", "Access", "Analysis", "analyze", "escape", "glob_regex", "has_glob",
            "unescape"]
+
+# The public names are imported on first use: guard.hook.decide imports this package before
+# every tool call, and most calls (a Read, an Edit) never analyse a command line.
+_HOME = {"analyze": "walker", "Access": "model", "Analysis": "model", "REVEALING": "model",
+         "escape": "expand", "unescape": "expand", "has_glob": "expand", "glob_regex": "expand"}
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(f"{__name__}.{module}", fromlist=[name]), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

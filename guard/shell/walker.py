@@ -26,7 +26,10 @@ from guard.shell.expand import (
     unescape,
 )
 from guard.shell.model import REVEALING, Access, Analysis, Arg, Listing, Static
-from guard.shell.programs.base import NOT_A_WRAPPER, Walker
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_SCRIPT_BYTES = 256 * 1024  # a script file read to see what it reads
 MAX_NESTING = 6  # sh -c inside eval inside a script…
@@ -88,8 +91,9 @@ def _plain_path(word: sp.Word) -> str | None:
     return word.literal()
 
 
-class ShellWalker(Walker):
-    """Walks a command line in order, recording into one Analysis what its commands do."""
+class ShellWalker:
+    """Walks a command line in order, recording into one Analysis what its commands do. Handlers
+    see it as the Walker protocol of guard.shell.programs.base."""
 
     def __init__(self, result: Analysis, cwd: str, env: dict[str, str], home: str,
                  depth: int = 0, variables: dict[str, list[str] | None] | None = None) -> None:
@@ -327,7 +331,7 @@ class ShellWalker(Walker):
 
     # --- recording ----------------------------------------------------------------------------
 
-    def touch(self, op: str, arg: Arg, program: str, **scope: object) -> None:
+    def touch(self, op: str, arg: Arg, program: str, **scope: Any) -> None:
         """Record that ``program`` does ``op`` with the file (or listing) ``arg`` stands for."""
         revealing = op in REVEALING
         if arg.dynamic and revealing:
@@ -375,7 +379,7 @@ class ShellWalker(Walker):
         unwrap = programs.unwrapper(name)
         if unwrap is not None:
             out = unwrap(self, name, rest, cmd, feed, piped)
-            if out is not NOT_A_WRAPPER:
+            if out is not programs.NOT_A_WRAPPER:
                 return out  # type: ignore[return-value]
         code = self.redirects(cmd.redirects, name)
         return programs.handler(name)(self, name, rest, cmd, feed, code)

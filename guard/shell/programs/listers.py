@@ -8,7 +8,6 @@ import os
 from guard.shell import parse as sp
 from guard.shell.model import Arg, Listing
 from guard.shell.programs.options import name_set, parse_options
-from guard.shell.programs.shells import SHELLS
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
@@ -46,6 +45,9 @@ def _find(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
             prints = prints and t == "-quit"
         i += 1
     listing = Listing(starts, "tree", True, False, tuple(names))
+    if exec_cmds:
+        # Imported here, not at the top: a family is imported only when a command needs it.
+        from guard.shell.programs.shells import SHELLS
     for inner in exec_cmds:
         if not inner:
             continue

@@ -7,7 +7,6 @@ import os
 
 from guard.shell.model import Access, Arg, Listing, Static
 from guard.shell.programs.options import parse_options, positional
-from guard.shell.programs.searchers import GREP_VALUE
 from guard.sources.walk import find_root
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
@@ -34,6 +33,9 @@ def _git(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
         return Static(root + "\n")
     flags = {a.text for a in rest if a.text.startswith("-")}
     if sub == "grep":
+        # Imported here, not at the top: a family is imported only when a command needs it.
+        from guard.shell.programs.searchers import GREP_VALUE
+
         opts, pos = parse_options(rest, GREP_VALUE)
         if not any(k in ("-e", "-f") for k, _ in opts) and pos:
             pos = pos[1:]

@@ -8,11 +8,9 @@ import os
 
 from guard.shell import parse as sp
 from guard.shell.model import Arg, Listing, Static
-from guard.shell.programs.base import NOT_A_WRAPPER
+from guard.shell.programs import NOT_A_WRAPPER
 from guard.shell.programs.environment import env_file_option
 from guard.shell.programs.options import name_set, skip_options
-from guard.shell.programs.quiet import QUIET
-from guard.shell.programs.shells import shell
 from guard.shell.syntax import is_assignment_word
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
@@ -98,6 +96,9 @@ def _taskset(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object
     command; ``flock -c CODE`` runs code in a shell."""
     inner = skip_options(rest, frozenset({"-E", "-w", "--timeout"}))[1:]
     if name == "flock" and rest and any(a.text in ("-c", "--command") for a in rest):
+        # Imported here, not at the top: a family is imported only when a command needs it.
+        from guard.shell.programs.shells import shell
+
         i = next(i for i, a in enumerate(rest) if a.text in ("-c", "--command"))
         return shell(w, "sh", rest[i:], cmd, feed, [])
     return _inner(w, name, inner, cmd, feed, piped)
@@ -189,6 +190,9 @@ def _xargs(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object,
                 args.append(a)
     else:
         args = inner + items
+    # Imported here, not at the top: a family is imported only when a command needs it.
+    from guard.shell.programs.quiet import QUIET
+
     program = os.path.basename(args[0].text)
     if program in QUIET or program in ("echo", "printf"):
         return None

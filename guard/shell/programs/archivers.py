@@ -19,6 +19,7 @@ ARCHIVERS = name_set("tar bsdtar gtar zip gzip pigz bzip2 xz zstd lz4 lzma compr
 
 def _archive(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
              code: list[str]) -> None:
+    """The files an archiver packs; tar has its own rules (_tar), 7z/rar/jar a subcommand."""
     if name in ("tar", "bsdtar", "gtar"):
         return _tar(w, name, args)
     if name in ("7z", "7za", "7zr", "rar", "jar"):
@@ -41,6 +42,7 @@ def _archive(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 
 def _archive_member(w: Walker, name: str, a: Arg, excludes: tuple[str, ...]) -> None:
+    """One file packed, or a whole tree when it is a directory."""
     path = w.abspath(a.text) if a.text else ""
     if path and os.path.isdir(path):
         w.touch("archive", a, name, scope="tree", excludes=excludes)
@@ -49,6 +51,7 @@ def _archive_member(w: Walker, name: str, a: Arg, excludes: tuple[str, ...]) -> 
 
 
 def _tar(w: Walker, name: str, args: list[Arg]) -> None:
+    """Only creating (c), appending (r, A) and updating (u) pack; names are relative to -C."""
     if not args:
         return
     first = args[0].text

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 def _docker(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
             code: list[str]) -> None:
+    """--env-file files, ``compose config`` (which prints .env's values), ``cp`` sources."""
     texts = [a.text for a in args]
     compose = name == "docker-compose" or "compose" in texts[:3]
     for i, a in enumerate(args):

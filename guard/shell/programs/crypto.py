@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def _openssl(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
              code: list[str]) -> None:
+    """The files named by -in, -inkey, -keystore, -passin file:…; gpg, age, sops: all files."""
     for i, a in enumerate(args):
         if a.text in ("-in", "-inkey", "-key", "-keystore", "-file", "-infile", "-passin") and \
                 i + 1 < len(args):

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 def _env_dump(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
               code: list[str]) -> None:
+    """printenv, export, declare, typeset, local, readonly, set: what they print of the
+    environment; their assignments (``export F=.env``) define variables too."""
     pos = positional(args)
     if name == "printenv" and pos:
         for a in pos:
@@ -71,6 +73,7 @@ def env_file_option(w: Walker, name: str, args: list[Arg]) -> None:
 
 def _dotenv_cli(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
                 code: list[str]) -> None:
+    """``dotenv``: python-dotenv's CLI, or dotenv-cli's ``dotenv [-e FILE] -- COMMAND``."""
     texts = [a.text for a in args]
     if "--" in texts:  # dotenv-cli: dotenv -e .env -- command
         k = texts.index("--")

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 def _find(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
           code: list[str]) -> Listing | None:
+    """The trees find searches, filtered by -name; -exec runs its command on them, and then
+    find prints nothing."""
     i = 0
     starts: list[str] = []
     while i < len(args) and args[i].text not in ("(", "!") and not args[i].text.startswith("-"):
@@ -63,6 +65,7 @@ def _find(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
 
 def _ls(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
         code: list[str]) -> Listing:
+    """A directory's entries (dotfiles with -a, all below with -R), or the files named."""
     opts, pos = parse_options(args, frozenset({"-I", "--ignore", "-w", "--width", "-T"}))
     flags = {k for k, _ in opts}
     hidden = bool(flags & {"-a", "-A", "--all", "--almost-all"})
@@ -77,6 +80,7 @@ def _ls(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
 
 def _fd(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
         code: list[str]) -> Listing:
+    """fd PATTERN [PATHS]: like rg, it skips dotfiles and ignored files; -x/-X run a command."""
     opts, pos = parse_options(args, name_set("-e -t -E -d -x -X --extension --type --exclude "
                                              "--max-depth --exec --exec-batch"))
     flags = {k for k, _ in opts}

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 def _echo(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
           code: list[str]) -> Static:
+    """echo, printf, print: the text they print (printf's format applied), and the variables
+    their words expand, as written."""
     for word in cmd.words[1:]:
         w.note_printed(word, name)
     texts = [a.text for a in args]
@@ -36,6 +38,7 @@ def _echo(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
 
 
 def _printf_escapes(text: str) -> str:
+    """``text`` with its backslash escapes decoded as ``$'…'`` decodes them."""
     try:
         return sp.parse("$'" + text.replace("'", "\\'") + "'")[0][0].words[0].literal() or text
     except (sp.ParseError, IndexError, AttributeError):

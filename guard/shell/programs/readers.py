@@ -46,12 +46,14 @@ def _read(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 def _open(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
           code: list[str]) -> None:
+    """Editors and openers show the files they are given."""
     for a in positional(args):
         w.touch("open", a, name)
 
 
 def _cat(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
          code: list[str]) -> Static | None:
+    """A reader whose output is known when it only copies a heredoc or a here-string."""
     read_all(w, name, args)
     if not positional(args) and code:  # cat <<EOF … EOF: the heredoc is the output
         return Static("".join(code))
@@ -60,6 +62,7 @@ def _cat(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 def _dd(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
         code: list[str]) -> None:
+    """dd reads the file named by if=."""
     for a in args:
         if a.text.startswith("if="):
             w.touch("read", Arg(a.text[3:], a.source, dynamic=a.dynamic), name)

@@ -56,6 +56,7 @@ def _curl(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 def _wget(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
           code: list[str]) -> None:
+    """wget sends --post-file and --body-file, and the URLs of -i come from a file."""
     opts, _ = parse_options(args, frozenset({"--post-file", "--body-file", "-i",
                                               "--input-file", "-O", "-o", "-P"}))
     for k, v in opts:
@@ -74,6 +75,7 @@ def _http(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 def _socat(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
            code: list[str]) -> None:
+    """socat sends a file opened by a FILE:, OPEN: or GOPEN: address."""
     for a in positional(args):
         m = re.match(r"(?i)^(?:file|open|gopen|create|exec|system):([^,]+)", a.text)
         if m and a.text.lower().startswith(("file:", "open:", "gopen:")):

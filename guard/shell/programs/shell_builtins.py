@@ -25,6 +25,8 @@ def _source(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 def _eval(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
           code: list[str]) -> None:
+    """eval runs its arguments joined, walked like the command line. A ``$(…)`` whose output
+    Guard cannot know is not reported as dynamic (``eval "$(ssh-agent -s)"``)."""
     if any(a.dynamic and a.dynamic != "$(…)" for a in args):
         w.r.dynamic.append("`eval` runs text that Guard cannot know")
     text = " ".join(a.text for a in args if a.text)
@@ -33,6 +35,8 @@ def _eval(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 
 def _cd(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object, code: list[str]) -> None:
+    """cd and pushd move the walk; after a cd to a directory Guard cannot know, relative
+    paths are reported as dynamic."""
     pos = positional(args)
     if not pos:
         w.cwd = w.home

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 def _git(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
          code: list[str]) -> Static | Listing | None:
+    """git [-C DIR] SUBCOMMAND…: its reads, listing or archive; ``rev-parse --show-toplevel``
+    prints the top of the repository."""
     i = 0
     cwd = w.cwd
     while i < len(args) and args[i].text.startswith("-"):

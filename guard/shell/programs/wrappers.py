@@ -85,6 +85,7 @@ def _wrapper(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object
 
 def _timeout(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object,
              piped: bool) -> Static | Listing | None:
+    """timeout [OPTIONS] DURATION COMMAND."""
     inner = skip_options(rest, frozenset({"-s", "-k", "--signal", "--kill-after"}))
     inner = inner[1:]  # the duration
     return _inner(w, name, inner, cmd, feed, piped)

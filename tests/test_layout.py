@@ -162,8 +162,15 @@ def test_no_cycle_between_agents_and_hook() -> None:
         " -> ".join(c) for c in bad)
 
 
+def without_own_packages(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The graph without the edges from a module to the packages above it: Python runs a
+    package's __init__ before its modules, so a module importing its own package (or the
+    package importing its modules lazily) is not a cycle of the design."""
+    return {m: {d for d in deps if not m.startswith(d + ".")} for m, deps in graph.items()}
+
+
 def test_no_import_cycle() -> None:
-    found = cycles(import_graph())
+    found = cycles(without_own_packages(import_graph()))
     assert found == [], "import cycles: " + "; ".join(" -> ".join(c) for c in found)
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import os
 import re
 
+from guard import shell
 from guard.detect import formats
 from guard.hook.context import Context
 from guard.hook.trees import TREE_MAX_ENTRIES, could_match, tree_findings, tree_reason
-from guard.shell import analysis as shell
 
 _ENV_DUMP_WORDS = frozenset({"env", "printenv", "environ", "export", "declare", "typeset", "set"})
 
@@ -264,7 +264,7 @@ def _unparsable(ctx: Context, command: str, error: str) -> Decision:
         if word in _ENV_DUMP_WORDS:
             why = "it could print the environment"
         elif shell.has_glob(word):
-            why = could_match(ctx, shell._escape(ctx.cwd) + "/" + word if not word.startswith(
+            why = could_match(ctx, shell.escape(ctx.cwd) + "/" + word if not word.startswith(
                 "/") else word)
         else:
             why = ctx.sensitive(word)

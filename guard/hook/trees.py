@@ -8,7 +8,7 @@ import os
 import re
 
 from guard import config as config_mod
-from guard.shell import analysis as shell
+from guard import shell
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def could_match(ctx: Context, pattern: str) -> str | None:
         return None
     found = _rule_side(ctx, segs)
     if found is None and not any(shell.has_glob(s) for s in segs[:-1]):
-        prefix = "/" + "/".join(shell._unescape(s) for s in segs[:-1])
+        prefix = "/" + "/".join(shell.unescape(s) for s in segs[:-1])
         for name in _fillings(segs[-1]):
             if ctx.by_name(os.path.join(prefix, name)):
                 return name
@@ -220,7 +220,7 @@ def _rule_side(ctx: Context, segs: list[str]) -> str | None:
         prefix = segs[:-k]
         if any(shell.has_glob(s) for s in prefix):
             return cand
-        path = "/" + "/".join([shell._unescape(s) for s in prefix] + csegs)
+        path = "/" + "/".join([shell.unescape(s) for s in prefix] + csegs)
         if ctx.by_name(path):
             return cand
     return None

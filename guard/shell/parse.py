@@ -1,7 +1,9 @@
 """A small parser for the shell command lines that agents run: POSIX sh and the bash forms agents
 use (``$'…'``, ``[[ ]]``, ``<<<``, ``<( )``, arrays, ``&>``). It keeps what the secret analysis in
-guard.shell.analysis needs: simple commands with their words (quoting, expansions and command
+guard.shell.walker needs: simple commands with their words (quoting, expansions and command
 substitutions kept apart), assignments, redirections and heredocs, and the pipelines they form.
+This module is the grammar; words are read by guard.shell.words, and the tree's node types are
+defined in guard.shell.syntax (and re-exported here).
 
 Control flow is flattened: ``if``/``while``/``{ }``/function bodies become the commands they
 contain, in order, because what matters is which commands can run, not when. ``for NAME in
@@ -13,154 +15,34 @@ Anything this parser does not understand raises ParseError: the caller then fail
 
 from __future__ import annotations
 
-MAX_DEPTH = 12  # nested $( ), ( ), bash -c: deeper than any real command line
+from guard.shell.syntax import (
+    MAX_DEPTH,
+    META,
+    Arith,
+    Command,
+    Group,
+    Heredoc,
+    Lit,
+    ParseError,
+    Pipeline,
+    Redirect,
+    Script,
+    Simple,
+    Sub,
+    Tilde,
+    Var,
+    Word,
+    is_assignment_word,
+)
+from guard.shell.words import WordReader
 
-
-class ParseError(ValueError):
-    pass
-
-
-# Word parts. A word is a list of these, in order:
-#   Lit(text, quoted)          literal text; quoted when it came from quotes or a backslash
-#   Tilde(user)                a leading unquoted ~ or ~user
-#   Var(name, quoted, op, arg) $name, ${name}, ${name:-arg}…; op is "" or the operator text
-#   Sub(script, quoted, kind)  $( ), backticks, <( ) or >( )
-#   Arith()                    $(( )): a number, never a path
-
-
-class _Node:
-    """Plain slotted classes: dataclasses would cost a hook several milliseconds to import."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
-        return f"{type(self).__name__}({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and all(
-            getattr(self, k) == getattr(other, k) for k in self.__slots__)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class Lit(_Node):
-    __slots__ = ("quoted", "text")
-
-    def __init__(self, text: str, quoted: bool) -> None:
-        self.text = text
-        self.quoted = quoted
-
-
-class Tilde(_Node):
-    __slots__ = ("user",)
-
-    def __init__(self, user: str) -> None:
-        self.user = user
-
-
-class Var(_Node):
-    __slots__ = ("arg", "name", "op", "quoted")
-
-    def __init__(self, name: str, quoted: bool, op: str = "", arg: Word | None = None) -> None:
-        self.name = name
-        self.quoted = quoted
-        self.op = op
-        self.arg = arg
-
-
-class Sub(_Node):
-    __slots__ = ("kind", "quoted", "script")
-
-    def __init__(self, script: Script, quoted: bool, kind: str = "$(") -> None:
-        self.script = script
-        self.quoted = quoted
-        self.kind = kind
-
-
-class Arith(_Node):
-    __slots__ = ()
-
-
-class Word(_Node):
-    __slots__ = ("parts", "source")
-
-    def __init__(self, parts: list, source: str) -> None:
-        self.parts = parts
-        self.source = source
-
-    def literal(self) -> str | None:
-        """The word's text when it is made of literals only (no expansion), else None."""
-        out = []
-        for p in self.parts:
-            if not isinstance(p, Lit):
-                return None
-            out.append(p.text)
-        return "".join(out)
-
-    def unquoted_literal(self) -> str | None:
-        """The text when the word is one unquoted literal (a reserved word, an operator)."""
-        if len(self.parts) == 1 and isinstance(self.parts[0], Lit) and not self.parts[0].quoted:
-            return self.parts[0].text
-        return None
-
-
-class Heredoc(_Node):
-    __slots__ = ("body", "delimiter", "quoted", "strip_tabs", "text")
-
-    def __init__(self, delimiter: str, quoted: bool, strip_tabs: bool) -> None:
-        self.delimiter = delimiter
-        self.quoted = quoted
-        self.strip_tabs = strip_tabs
-        self.body: Word | None = None  # filled when the line after the operator is read
-        self.text = ""
-
-
-class Redirect(_Node):
-    __slots__ = ("fd", "heredoc", "op", "target")
-
-    def __init__(self, op: str, fd: str, target: Word | None = None,
-                 heredoc: Heredoc | None = None) -> None:
-        self.op = op
-        self.fd = fd
-        self.target = target
-        self.heredoc = heredoc
-
-
-class Simple(_Node):
-    __slots__ = ("assigns", "loop", "redirects", "words")
-
-    def __init__(self, assigns: list[tuple[str, list[Word]]] | None = None,
-                 words: list[Word] | None = None, redirects: list[Redirect] | None = None,
-                 loop: bool = False) -> None:
-        self.assigns = assigns if assigns is not None else []
-        self.words = words if words is not None else []
-        self.redirects = redirects if redirects is not None else []
-        self.loop = loop  # a for/select header: assigns hold the loop variable and its words
-
-
-class Group(_Node):
-    """A subshell or compound command, kept whole so that its redirections apply to it."""
-
-    __slots__ = ("redirects", "script")
-
-    def __init__(self, script: Script, redirects: list[Redirect] | None = None) -> None:
-        self.script = script
-        self.redirects = redirects if redirects is not None else []
-
-
-Command = Simple | Group
-Pipeline = list  # of Command
-Script = list  # of Pipeline
+# The parser's public names: the tree's node types come from guard.shell.syntax.
+__all__ = ["MAX_DEPTH", "Arith", "Command", "Group", "Heredoc", "Lit", "ParseError", "Pipeline",
+           "Redirect", "Script", "Simple", "Sub", "Tilde", "Var", "Word", "is_assignment_word",
+           "parse"]
 
 RESERVED_SKIP = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until",
                            "!", "{", "}", "time", "coproc", "esac", "in"})
-_META = frozenset(" \t\n;&|<>()")
-_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
-_NAME_CHARS = _NAME_START | frozenset("0123456789")
-_SPECIAL_PARAMS = frozenset("@*#?$!-0123456789")
-_ANSI = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
-         "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
 
 
 def parse(text: str, depth: int = 0) -> Script:
@@ -176,30 +58,15 @@ def parse(text: str, depth: int = 0) -> Script:
     return script
 
 
-def is_assignment_word(text: str) -> int:
-    """Length of ``NAME=`` / ``NAME+=`` at the start of ``text``, or 0."""
-    if not text or text[0] not in _NAME_START:
-        return 0
-    i = 1
-    while i < len(text) and text[i] in _NAME_CHARS:
-        i += 1
-    if text.startswith("=", i):
-        return i + 1
-    if text.startswith("+=", i):
-        return i + 2
-    if text.startswith("[", i):  # a[i]=v
-        close = text.find("]=", i)
-        return close + 2 if close != -1 else 0
-    return 0
+class _Parser(WordReader):
+    """The grammar: lists, pipelines, compound commands, simple commands and redirections."""
 
-
-class _Parser:
     def __init__(self, s: str, depth: int) -> None:
-        self.s = s
-        self.i = 0
-        self.depth = depth
-        self.pending: list[Heredoc] = []
+        super().__init__(s, depth)
         self.function_def = False
+
+    def parse_text(self, text: str, depth: int) -> Script:
+        return parse(text, depth)
 
     # --- lists and pipelines -------------------------------------------------------------------
 
@@ -336,7 +203,7 @@ class _Parser:
             if self.i >= len(self.s):
                 raise ParseError("unterminated case")
             if self.s.startswith("esac", self.i) and (
-                    self.i + 4 == len(self.s) or self.s[self.i + 4] in _META):
+                    self.i + 4 == len(self.s) or self.s[self.i + 4] in META):
                 self.i += 4
                 return Group(body, self.redirects_after())
             if self.s.startswith("(", self.i):
@@ -499,363 +366,3 @@ class _Parser:
             else:
                 sub = _Parser(doc.text, self.depth)
                 doc.body = sub.heredoc_word()
-
-    def heredoc_word(self) -> Word:
-        parts: list = []
-        buf: list[str] = []
-        while self.i < len(self.s):
-            c = self.s[self.i]
-            if c == "\\" and self.i + 1 < len(self.s) and self.s[self.i + 1] in "$`\\\n":
-                if self.s[self.i + 1] != "\n":
-                    buf.append(self.s[self.i + 1])
-                self.i += 2
-            elif c in "$`":
-                buf = self._expansion(c, buf, parts)
-            else:
-                buf.append(c)
-                self.i += 1
-        if buf:
-            parts.append(Lit("".join(buf), True))
-        return Word(parts, self.s)
-
-    # --- words ---------------------------------------------------------------------------------
-
-    def word(self, assignment: bool = False) -> Word:
-        start = self.i
-        parts: list = []
-        buf: list[str] = []
-        quoted_buf = False
-
-        def flush() -> None:
-            nonlocal buf
-            if buf:
-                parts.append(Lit("".join(buf), quoted_buf))
-                buf = []
-
-        def add(text: str, quoted: bool) -> None:
-            nonlocal quoted_buf
-            if buf and quoted_buf != quoted:
-                flush()
-            quoted_buf = quoted
-            buf.append(text)
-
-        s = self.s
-        if s.startswith(("<(", ">("), self.i):
-            kind = s[self.i:self.i + 2]
-            self.i += 2
-            inner = self.nested(")")
-            return Word([Sub(inner, False, kind)], s[start:self.i])
-        if s.startswith("~", self.i):
-            j = self.i + 1
-            while j < len(s) and (s[j] in _NAME_CHARS or s[j] in ".-"):
-                j += 1
-            if j == len(s) or s[j] in _META or s[j] == "/":
-                parts.append(Tilde(s[self.i + 1:j]))
-                self.i = j
-        while self.i < len(s):
-            c = s[self.i]
-            if c in _META:
-                if c == "(" and buf and not quoted_buf and buf[-1] and buf[-1][-1] in "@?*+!":
-                    add(self.balanced_parens(), False)  # extglob @(a|b): part of the word
-                    continue
-                break
-            if c == "\\":
-                if self.i + 1 >= len(s):
-                    self.i += 1
-                    break
-                if s[self.i + 1] == "\n":
-                    self.i += 2
-                    continue
-                add(s[self.i + 1], True)
-                self.i += 2
-            elif c == "'":
-                end = s.find("'", self.i + 1)
-                if end == -1:
-                    raise ParseError("unterminated '")
-                add(s[self.i + 1:end], True)
-                self.i = end + 1
-            elif c == '"':
-                flush()
-                self.i += 1
-                parts.extend(self.double_quoted())
-            elif c == "$" and s.startswith("$'", self.i):
-                add(self.ansi_c(), True)
-            elif c == "$" and s.startswith('$"', self.i):  # locale string: a double-quoted one
-                flush()
-                self.i += 2
-                parts.extend(self.double_quoted())
-            elif c in "$`":
-                part = self.dollar(quoted=False) if c == "$" else self.backticks(quoted=False)
-                if part is None:
-                    add("$", False)
-                    self.i += 1
-                    continue
-                flush()
-                parts.append(part)
-            elif (c == "~" and assignment and buf and not quoted_buf
-                  and buf[-1].endswith(("=", ":"))
-                  and is_assignment_word("".join(buf))):
-                flush()
-                j = self.i + 1
-                while j < len(s) and s[j] in _NAME_CHARS:
-                    j += 1
-                parts.append(Tilde(s[self.i + 1:j]))
-                self.i = j
-            else:
-                add(c, False)
-                self.i += 1
-        flush()
-        return Word(parts, s[start:self.i])
-
-    def balanced_parens(self) -> str:
-        depth = 0
-        start = self.i
-        while self.i < len(self.s):
-            c = self.s[self.i]
-            self.i += 1
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-                if depth == 0:
-                    return self.s[start:self.i]
-        raise ParseError("unterminated (")
-
-    def double_quoted(self) -> list:
-        parts: list = []
-        buf: list[str] = []
-        s = self.s
-        while True:
-            if self.i >= len(s):
-                raise ParseError('unterminated "')
-            c = s[self.i]
-            if c == '"':
-                self.i += 1
-                break
-            if c == "\\" and self.i + 1 < len(s) and s[self.i + 1] in '$`"\\\n':
-                if s[self.i + 1] != "\n":
-                    buf.append(s[self.i + 1])
-                self.i += 2
-            elif c in "$`":
-                buf = self._expansion(c, buf, parts)
-            else:
-                buf.append(c)
-                self.i += 1
-        if buf or not parts:
-            parts.append(Lit("".join(buf), True))
-        return parts
-
-    def ansi_c(self) -> str:
-        """``$'…'`` with its escapes decoded (``$'\\x2eenv'`` is ".env")."""
-        s = self.s
-        self.i += 2
-        out: list[str] = []
-        while True:
-            if self.i >= len(s):
-                raise ParseError("unterminated $'")
-            c = s[self.i]
-            if c == "'":
-                self.i += 1
-                return "".join(out)
-            if c != "\\" or self.i + 1 >= len(s):
-                out.append(c)
-                self.i += 1
-                continue
-            e = s[self.i + 1]
-            self.i += 2
-            if e in _ANSI:
-                out.append(_ANSI[e])
-            elif e in "xuU":
-                size = {"x": 2, "u": 4, "U": 8}[e]
-                digits = ""
-                while len(digits) < size and self.i < len(s) and s[self.i] in \
-                        "0123456789abcdefABCDEF":
-                    digits += s[self.i]
-                    self.i += 1
-                out.append(chr(int(digits, 16)) if digits else "\\" + e)
-            elif e in "01234567":
-                digits = e
-                while len(digits) < 3 and self.i < len(s) and s[self.i] in "01234567":
-                    digits += s[self.i]
-                    self.i += 1
-                out.append(chr(int(digits, 8)))
-            elif e == "c" and self.i < len(s):
-                out.append(chr(ord(s[self.i]) & 0x1F))
-                self.i += 1
-            else:
-                out.append("\\" + e)
-
-    def dollar(self, quoted: bool):
-        """The expansion at ``$``, or None when the ``$`` is a plain character."""
-        s = self.s
-        nxt = s[self.i + 1] if self.i + 1 < len(s) else ""
-        if s.startswith("$((", self.i):
-            self.skip_arith(self.i + 3)
-            return Arith()
-        if nxt == "(":
-            self.i += 2
-            return Sub(self.nested(")"), quoted)
-        if nxt == "{":
-            return self.braced(quoted)
-        if nxt in _NAME_START:
-            j = self.i + 1
-            while j < len(s) and s[j] in _NAME_CHARS:
-                j += 1
-            name = s[self.i + 1:j]
-            self.i = j
-            return Var(name, quoted)
-        if nxt and nxt in _SPECIAL_PARAMS:
-            self.i += 2
-            return Var(nxt, quoted)
-        return None
-
-    def braced(self, quoted: bool) -> Var:
-        """``${…}``: the name, and for ``:-`` ``-`` ``:=`` ``=`` ``:+`` ``+`` the word that
-        follows; any other operator (``%`` ``#`` ``/`` ``:off``…) marks a changed value."""
-        s = self.s
-        self.i += 2
-        j = self.i
-        prefix = ""
-        if j < len(s) and s[j] in "!#":
-            prefix = s[j]
-            j += 1
-        k = j
-        while k < len(s) and (s[k] in _NAME_CHARS or (k == j and s[k] in _SPECIAL_PARAMS)):
-            k += 1
-            if k - 1 == j and s[j] in _SPECIAL_PARAMS and s[j] not in _NAME_CHARS:
-                break
-        name = s[j:k]
-        if k < len(s) and s[k] == "[":  # ${a[0]}, ${a[@]}
-            close = s.find("]", k)
-            if close == -1:
-                raise ParseError("unterminated ${")
-            k = close + 1
-        if not name:
-            if prefix == "#":  # ${#} is the count of parameters
-                name, prefix = "#", ""
-            else:
-                raise ParseError("bad ${} expansion")
-        self.i = k
-        if s.startswith("}", self.i):
-            self.i += 1
-            return Var(name, quoted, op=prefix)
-        for op in (":-", ":=", ":+", ":?", "-", "=", "+", "?"):
-            if s.startswith(op, self.i):
-                self.i += len(op)
-                arg = self.brace_word()
-                return Var(name, quoted, op=op, arg=arg)
-        # %, #, /, ^, ,, :offset… — a value Guard does not compute
-        depth = 1
-        while self.i < len(s):
-            c = s[self.i]
-            if c == "\\":
-                self.i += 2
-                continue
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    self.i += 1
-                    return Var(name, quoted, op="~")
-            self.i += 1
-        raise ParseError("unterminated ${")
-
-    def brace_word(self) -> Word:
-        """The word after ``${name:-`` up to the closing brace, quotes and expansions kept."""
-        start = self.i
-        parts: list = []
-        buf: list[str] = []
-        s = self.s
-        while True:
-            if self.i >= len(s):
-                raise ParseError("unterminated ${")
-            c = s[self.i]
-            if c == "}":
-                self.i += 1
-                break
-            if c == "\\" and self.i + 1 < len(s):
-                buf.append(s[self.i + 1])
-                self.i += 2
-            elif c == "'":
-                end = s.find("'", self.i + 1)
-                if end == -1:
-                    raise ParseError("unterminated '")
-                buf.append(s[self.i + 1:end])
-                self.i = end + 1
-            elif c == '"':
-                if buf:
-                    parts.append(Lit("".join(buf), True))
-                    buf = []
-                self.i += 1
-                parts.extend(self.double_quoted())
-            elif c in "$`":
-                buf = self._expansion(c, buf, parts)
-            else:
-                buf.append(c)
-                self.i += 1
-        if buf:
-            parts.append(Lit("".join(buf), True))
-        return Word(parts, s[start:self.i - 1])
-
-    def _expansion(self, c: str, buf: list[str], parts: list) -> list[str]:
-        """A `$…` or backtick expansion at ``self.i`` inside quotes or a word: flush the literal
-        text before it into ``parts`` and add the expansion; a lone `$` stays literal. Returns
-        the literal buffer to go on with."""
-        part = self.dollar(quoted=True) if c == "$" else self.backticks(quoted=True)
-        if part is None:
-            buf.append(c)
-            self.i += 1
-            return buf
-        if buf:
-            parts.append(Lit("".join(buf), True))
-        parts.append(part)
-        return []
-
-    def backticks(self, quoted: bool) -> Sub:
-        s = self.s
-        j = self.i + 1
-        out: list[str] = []
-        while True:
-            if j >= len(s):
-                raise ParseError("unterminated `")
-            c = s[j]
-            if c == "`":
-                break
-            if c == "\\" and j + 1 < len(s) and s[j + 1] in "`$\\":
-                out.append(s[j + 1])
-                j += 2
-                continue
-            out.append(c)
-            j += 1
-        self.i = j + 1
-        return Sub(parse("".join(out), self.depth + 1), quoted, "`")
-
-    def nested(self, end: str) -> Script:
-        """The script of ``$( … )`` or ``<( … )``, parsed in place up to the closing paren."""
-        if self.depth + 1 > MAX_DEPTH:
-            raise ParseError("nested too deeply")
-        inner = _Parser(self.s, self.depth + 1)
-        inner.i = self.i
-        script = inner.script(end=end)
-        if not self.s.startswith(end, inner.i):
-            raise ParseError("unterminated $(")
-        if inner.pending:
-            raise ParseError("heredoc inside $( ) is not supported")
-        self.i = inner.i + len(end)
-        return script
-
-    def skip_arith(self, j: int) -> None:
-        depth = 2
-        s = self.s
-        while j < len(s):
-            c = s[j]
-            if c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-                if depth == 0:
-                    self.i = j + 1
-                    return
-            j += 1
-        raise ParseError("unterminated $((")

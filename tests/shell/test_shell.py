@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guard import shell
 from guard.hook.decide import Context, decide_shell
-from guard.shell import analysis as shell
+from guard.shell.expand import expand_glob
 from guard.shell.parse import ParseError, parse
 
 SECRET = "Sup3r-S3cr3t-42x"  # pragma: allowlist secret
@@ -357,9 +358,9 @@ def test_glob_that_matches_nothing_is_kept(tmp_path: Path) -> None:
 def test_bash_glob_rules(tmp_path: Path) -> None:
     for name in (".env", "xenv", "a.py"):
         (tmp_path / name).write_text("")
-    assert shell.expand_glob(f"{tmp_path}/?env") == [str(tmp_path / "xenv")]
-    assert shell.expand_glob(f"{tmp_path}/*") == [str(tmp_path / "a.py"), str(tmp_path / "xenv")]
-    assert shell.expand_glob(f"{tmp_path}/.[e]nv") == [str(tmp_path / ".env")]
+    assert expand_glob(f"{tmp_path}/?env") == [str(tmp_path / "xenv")]
+    assert expand_glob(f"{tmp_path}/*") == [str(tmp_path / "a.py"), str(tmp_path / "xenv")]
+    assert expand_glob(f"{tmp_path}/.[e]nv") == [str(tmp_path / ".env")]
 
 
 @pytest.mark.parametrize("command", [

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import IO
 
     import git as gitpython
+    from git import Repo as Repo  # guard.git.Repo: annotations elsewhere name it through here
 
 # Settings that would change the output formats parsed here; user config must not reach them.
 # quotepath=false leaves non-ASCII names unescaped (control characters are still quoted).
@@ -100,13 +101,14 @@ def open_repo(cwd: str = ".") -> gitpython.Repo:
 
 def repo_root(repo: gitpython.Repo) -> str:
     """Where repository paths are relative to: the working tree, or the git dir of a bare one."""
-    return repo.working_tree_dir or repo.git_dir
+    return os.fspath(repo.working_tree_dir or repo.git_dir)
 
 
 # --- questions about the working tree (None or "" when git cannot answer) ----------------------
 
 
-def _probe(args: list[str], cwd: str, timeout: float) -> subprocess.CompletedProcess | None:
+def _probe(args: list[str], cwd: str,
+           timeout: float) -> subprocess.CompletedProcess[bytes] | None:
     """One git command whose failure to start or to finish in time is an answer (None), not an
     error: for callers that fall back to doing without git."""
     try:
@@ -211,7 +213,11 @@ def read_blobs(root: str, oids: list[str], limit: int) -> Iterator[tuple[str, by
                     yield oid, None, -1
                     continue
                 size = int(header[2])
-                data = proc.stdout.read(size) if size <= limit else _read_past(proc.stdout, size)
+                data: bytes | None = None
+                if size <= limit:
+                    data = proc.stdout.read(size)
+                else:
+                    _read_past(proc.stdout, size)
                 proc.stdout.read(1)  # the newline after the content
                 yield oid, data, size
     finally:
@@ -233,7 +239,7 @@ def _read_past(stream: IO[bytes], size: int) -> None:
 
 
 def log_process(root: str, revs: list[str], stdin_revs: list[str] | None = None,
-                extra: tuple[str, ...] = ()) -> subprocess.Popen:
+                extra: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
     """``git log`` with patches over ``revs`` (or exactly the commits ``stdin_revs``, in order),
     in the format guard.sources.gitlog.log_records reads."""
     from guard.sources.gitlog import LOG_OPTIONS  # history only: not on the commit hook's path
@@ -254,7 +260,7 @@ def log_process(root: str, revs: list[str], stdin_revs: list[str] | None = None,
     return proc
 
 
-def _feed(proc: subprocess.Popen, data: bytes) -> None:
+def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
     """Write ``data`` to the process's stdin from a thread, so that a long list of commits cannot
     deadlock against git filling its stdout pipe."""
     import threading
@@ -271,7 +277,7 @@ def _feed(proc: subprocess.Popen, data: bytes) -> None:
     threading.Thread(target=write, daemon=True).start()
 
 
-def finish(proc: subprocess.Popen) -> None:
+def finish(proc: subprocess.Popen[bytes]) -> None:
     """Wait for git; a failure is a GuardError with its message."""
     stderr = proc.stderr.read() if proc.stderr else b""
     if proc.wait() != 0:
@@ -286,7 +292,9 @@ def resolve_commit(repo: gitpython.Repo, rev: str, what: str) -> str:
     import git as gitpython
 
     try:
-        return repo.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        commit: str = repo.git.rev_parse("--verify", "--quiet", "--end-of-options",
+                                         f"{rev}^{{commit}}")
+        return commit
     except gitpython.GitCommandError:
         raise GuardError(f"{what} {rev!r} does not name a commit in this repository") from None
 

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from typing import ClassVar
 
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
     from guard.protect.policy import Policy
 
 # name -> module; the order is the order of every listing and table
@@ -99,8 +100,9 @@ class HookInstall:
 
     __slots__ = ("handler", "owned", "project", "shape", "top", "user")
 
-    def __init__(self, project: str, user: str, shape: str, handler: dict | None = None, *,
-                 top: dict | None = None, owned: bool = False) -> None:
+    def __init__(self, project: str, user: str, shape: str,
+                 handler: dict[str, object] | None = None, *,
+                 top: dict[str, object] | None = None, owned: bool = False) -> None:
         self.project = project
         self.user = user
         self.shape = shape
@@ -153,11 +155,11 @@ class Agent:
         """What ``guard protect --print NAME`` shows: the managed content as text."""
         return "\n".join(self.render(policy)) + "\n"
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         """The tool call described by one hook event (a JSON object)."""
         raise NotImplementedError
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         """The verdict in the assistant's contract. The default is the one most pre-tool hooks
         share: exit 0 and no output lets the call run, exit 2 blocks it and stderr goes to the
@@ -178,7 +180,7 @@ class Agent:
             return None
         return tool_matcher(self.hook_tools, self.mcp_prefixes)
 
-    def hook_entries(self) -> dict[str, dict]:
+    def hook_entries(self) -> dict[str, dict[str, object]]:
         """Guard's entry in the hook configuration for each event, as ``guard install NAME``
         writes it: a matcher group ("grouped") or the handler itself ("flat"); nothing for a
         "script", whose content is the command."""
@@ -194,7 +196,7 @@ class Agent:
         return {event: {"matcher": self.hook_matcher(), "hooks": [handler]}
                 for event in self.hook_events}
 
-    def hook_handler(self) -> dict:
+    def hook_handler(self) -> dict[str, object]:
         """The handler of ``hook_install`` with Guard's command for this assistant."""
         assert self.hook_install is not None
         command = HOOK_COMMAND.format(name=self.name)
@@ -302,7 +304,8 @@ def get(name: str) -> Agent:
     if module is None:
         raise GuardError(f"unknown assistant {name!r} (known: {', '.join(REGISTRY)}, "
                          f"{', '.join(HOOK_ONLY)})")
-    return importlib.import_module(f"guard.agents.{module}").AGENT
+    agent: Agent = importlib.import_module(f"guard.agents.{module}").AGENT
+    return agent
 
 
 def resolve(requested: list[str] | None, configured: list[str],

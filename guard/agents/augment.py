@@ -43,7 +43,7 @@ class Augment(IgnoreFileAgent):
     hook_install = HookInstall(".augment/settings.json", "~/.augment/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.agents.claude import claude_call
 
         return claude_call(event, HOOK_TOOLS, self.mcp_prefixes)

@@ -22,7 +22,7 @@ from pathlib import Path
 # hooks/ of the source checkout (the wheel ships it as the package guard.hooks)
 HOOKS_DIR = Path(__file__).resolve().parents[2] / "hooks"
 
-CLAUDE_PLUGIN = {
+CLAUDE_PLUGIN: dict[str, object] = {
     "name": "guard",
     "description": "Guard keeps secrets away from Claude Code: runs `guard hook claude` before "
                    "file, search, shell and MCP tools; denies reads of secret files and redirects "
@@ -33,7 +33,7 @@ CLAUDE_PLUGIN = {
 }
 CLAUDE_HOOKS_DESCRIPTION = ("Guard: judge every file, search, shell and MCP tool call before it "
                             "runs (needs `guard` on PATH: pip install guard-secrets)")
-GEMINI_EXTENSION = {
+GEMINI_EXTENSION: dict[str, object] = {
     "name": "guard",
     "description": "Guard keeps secrets away from Gemini CLI: runs `guard hook gemini` before "
                    "file, search, shell and MCP tools.",
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if out_of_date else 0
 
 
-def _with_version(manifest: dict, version: str) -> dict:
+def _with_version(manifest: dict[str, object], version: str) -> dict[str, object]:
     """The manifest with ``version`` after ``name``, where the assistants' examples put it."""
     return {"name": manifest["name"], "version": version,
             **{k: v for k, v in manifest.items() if k != "name"}}

@@ -35,8 +35,11 @@ from guard.agents import HOOK_COMMAND, TYPE_CHECKING, Agent, HookInstall, Plan
 from guard.errors import GuardError
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
     from guard.protect.policy import Policy
 
 TOOLS = ("Read", "Edit")
@@ -99,10 +102,10 @@ class Claude(Agent):
     hook_install = HookInstall(".claude/settings.json", "~/.claude/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         return claude_call(event, HOOK_TOOLS, self.mcp_prefixes)
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         return claude_reply(decision, call, event, ctx, rewrite=True)
 
@@ -148,7 +151,7 @@ class Claude(Agent):
         return compile_lines([ln for ln in lines if ln]).match_file(path)
 
 
-def claude_call(event: dict, table: dict[str, tuple],
+def claude_call(event: dict[str, object], table: dict[str, tuple[str, ...]],
                 mcp_prefixes: tuple[str, ...] = ("mcp__",)) -> Call:
     """A Claude-shaped PreToolUse event (Claude Code, Codex, Augment, Copilot CLI's PascalCase
     events)."""
@@ -168,7 +171,7 @@ def claude_call(event: dict, table: dict[str, tuple],
     return call
 
 
-def claude_reply(decision: Decision, call: Call, event: dict, ctx: Context | None,
+def claude_reply(decision: Decision, call: Call, event: dict[str, object], ctx: Context | None,
                  rewrite: bool) -> Reply:
     """``hookSpecificOutput`` with ``permissionDecision``; with ``rewrite``, a read that has a
     redacted view is allowed with ``updatedInput`` pointing at the view."""
@@ -212,7 +215,7 @@ def _gitignore_line(spec: str) -> str | None:
     return spec
 
 
-def _deny_list(data: dict, path: str) -> list:
+def _deny_list(data: dict[str, Any], path: str) -> list[Any]:
     permissions = data.get("permissions", {})
     if not isinstance(permissions, dict):
         raise GuardError("\"permissions\" is not a JSON object; Guard left the file untouched",

@@ -13,7 +13,8 @@ from guard.agents import TYPE_CHECKING, HookInstall, IgnoreFileAgent
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
 
 HOOK_TOOLS = {
     "read_file": ("read", "path"),
@@ -47,7 +48,7 @@ class Cline(IgnoreFileAgent):
     hook_install = HookInstall(".clinerules/hooks/PreToolUse", "~/Documents/Cline/Hooks/PreToolUse",
                                "script")
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.hook.call import Call, tool_call, workspace
 
         if event.get("hookName", "PreToolUse") != "PreToolUse":
@@ -65,7 +66,7 @@ class Cline(IgnoreFileAgent):
                 args = dict(args, arguments=json.loads(args["arguments"]))
         return tool_call(HOOK_TOOLS, tool, args, workspace(event, "workspaceRoots"))
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         from guard.hook.call import Reply, dumps
 

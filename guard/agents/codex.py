@@ -15,7 +15,8 @@ from guard.agents import HOOK_COMMAND, TYPE_CHECKING, Agent, HookInstall
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
 
 HOOK_TOOLS = {
     "Bash": ("shell", "command"),
@@ -42,7 +43,7 @@ class Codex(Agent):
     hook_install = HookInstall(".codex/hooks.json", "~/.codex/hooks.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.agents.claude import claude_call
 
         args = event.get("tool_input")
@@ -54,7 +55,7 @@ class Codex(Agent):
                 str(c) for c in args["command"])))
         return claude_call(event, HOOK_TOOLS, self.mcp_prefixes)
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         from guard.agents.claude import claude_reply
 

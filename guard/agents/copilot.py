@@ -17,7 +17,8 @@ from guard.agents import HOOK_COMMAND, TYPE_CHECKING, Agent, HookInstall
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
     from guard.protect.policy import Policy
 
 # Copilot CLI hooks (github/docs content/copilot/reference/hooks-reference.md): ``preToolUse``
@@ -76,7 +77,7 @@ class Copilot(Agent):
                                {"type": "command", "bash": HOOK_COMMAND, "timeoutSec": 30},
                                top={"version": 1}, owned=True)
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.hook.call import Call, tool_call, workspace
 
         if "tool_name" in event:  # PascalCase event: Claude's payload and tool names
@@ -90,7 +91,7 @@ class Copilot(Agent):
         return tool_call(HOOK_TOOLS, tool, event.get("toolArgs"), workspace(event, "cwd"),
                          self.mcp_prefixes)
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         from guard.errors import GuardError
         from guard.hook.call import Reply, dumps
@@ -137,9 +138,10 @@ def _yaml_item(line: str) -> str | None:
     value = line[2:].strip()
     if value.startswith('"'):
         try:
-            return json.loads(value)
+            item: str = json.loads(value)  # valid JSON that starts with '"' is a string
         except ValueError:
             return None
+        return item
     return value.strip("'")
 
 

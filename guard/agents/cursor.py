@@ -17,7 +17,8 @@ from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAge
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
 
 HOOK_EVENTS = ("beforeReadFile", "beforeShellExecution", "beforeMCPExecution")
 
@@ -39,7 +40,7 @@ class Cursor(IgnoreFileAgent):
     hook_install = HookInstall(".cursor/hooks.json", "~/.cursor/hooks.json", "flat",
                                {"command": HOOK_COMMAND, "failClosed": True}, top={"version": 1})
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.hook.call import Call, tool_call, workspace
 
         name = event.get("hook_event_name")
@@ -60,7 +61,7 @@ class Cursor(IgnoreFileAgent):
                              event.get("tool_input"), cwd, self.mcp_prefixes)
         return Call("skip")
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         from guard.hook.call import Reply, dumps
 

@@ -15,7 +15,8 @@ from guard.agents import HOOK_COMMAND, TYPE_CHECKING, HookInstall, IgnoreFileAge
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
 
 # tool -> (kind, path or command argument, content argument | search: path, pattern, glob).
 # Argument names changed across versions (absolute_path -> file_path, path -> dir_path).
@@ -39,7 +40,7 @@ HOOK_TOOLS = {
 }
 
 
-def gemini_call(event: dict, event_name: str, table: dict[str, tuple],
+def gemini_call(event: dict[str, object], event_name: str, table: dict[str, tuple[str, ...]],
                 mcp_prefixes: tuple[str, ...] = ("mcp_",)) -> Call:
     """A Gemini-shaped pre-tool event (Gemini CLI ``BeforeTool``, Qwen Code ``PreToolUse``)."""
     from guard.hook.call import Call, tool_call, workspace
@@ -73,10 +74,10 @@ class Gemini(IgnoreFileAgent):
                                {"type": "command", "command": HOOK_COMMAND, "name": "guard",
                                 "timeout": 30000})  # Gemini CLI counts milliseconds
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         return gemini_call(event, self.hook_events[0], HOOK_TOOLS, self.mcp_prefixes)
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         from guard.hook.call import Reply, dumps
 

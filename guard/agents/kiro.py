@@ -42,7 +42,7 @@ class Kiro(IgnoreFileAgent):
     hook_install = HookInstall(".kiro/hooks/guard.json", "~/.kiro/hooks/guard.json", "kiro",
                                {"type": "command", "command": HOOK_COMMAND}, owned=True)
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.hook.call import Call, tool_call, workspace
 
         if event.get("hook_event_name", "preToolUse") not in ("preToolUse", "PreToolUse"):
@@ -53,7 +53,7 @@ class Kiro(IgnoreFileAgent):
         return tool_call(HOOK_TOOLS, tool, event.get("tool_input"), workspace(event, "cwd"),
                          self.mcp_prefixes)
 
-    def hook_entries(self) -> dict[str, dict]:
+    def hook_entries(self) -> dict[str, dict[str, object]]:
         """Kiro's matchers are globs ("*": every tool), not regexes."""
         assert self.hook_every_tool
         return {event: {"name": "guard", "trigger": event, "matcher": "*",

@@ -15,7 +15,8 @@ from guard.agents.gemini import HOOK_TOOLS  # Gemini CLI's tool names
 
 if TYPE_CHECKING:
     from guard.hook.call import Call, Reply
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
 
 
 class Qwen(IgnoreFileAgent):
@@ -35,12 +36,12 @@ class Qwen(IgnoreFileAgent):
     hook_install = HookInstall(".qwen/settings.json", "~/.qwen/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30000})
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.agents.gemini import gemini_call
 
         return gemini_call(event, self.hook_events[0], HOOK_TOOLS, self.mcp_prefixes)
 
-    def hook_reply(self, decision: Decision, call: Call, event: dict,
+    def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         from guard.agents.claude import claude_reply
 

@@ -34,7 +34,7 @@ class Windsurf(IgnoreFileAgent):
     hook_install = HookInstall(".windsurf/hooks.json", "~/.codeium/windsurf/hooks.json", "flat",
                                {"command": HOOK_COMMAND, "show_output": True})
 
-    def hook_call(self, event: dict) -> Call:
+    def hook_call(self, event: dict[str, object]) -> Call:
         from guard.hook.call import Call, first, tool_call
 
         action = event.get("agent_action_name")

@@ -40,7 +40,7 @@ def run(*, git: bool, agents: list[str], uninstall: bool = False, cwd: str = "."
     repo = gitmod.open_repo(cwd)
     if repo.bare:
         raise GuardError("a bare repository has no commits made in it to check",
-                         repo.git_dir)
+                         os.fspath(repo.git_dir))
     directory = gitmod.hooks_dir(repo)
     for hook in GIT_HOOKS:
         path = os.path.join(directory, hook)

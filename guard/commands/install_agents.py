@@ -24,6 +24,10 @@ from guard.agents import HOOK_COMMAND as COMMAND
 from guard.errors import GuardError
 from guard.protect import manifest
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 SHIM_MARKER = "guard-hook-shim"
 
 
@@ -34,8 +38,8 @@ class Target:
     entry for each, and keys the file needs at its top (``top``). Made from the assistant's
     ``hook_install`` and ``hook_entries()``."""
 
-    def __init__(self, project: str, user: str, kind: str, events: dict[str, dict],
-                 top: dict | None = None, owned: bool = False) -> None:
+    def __init__(self, project: str, user: str, kind: str, events: dict[str, dict[str, object]],
+                 top: dict[str, object] | None = None, owned: bool = False) -> None:
         self.project = project
         self.user = user
         self.kind = kind
@@ -140,7 +144,7 @@ def remove(name: str, target: Target, path: str) -> str:
     return "removed"
 
 
-def _remove_entries(name: str, data: dict) -> bool:
+def _remove_entries(name: str, data: dict[str, Any]) -> bool:
     hooks = data.get("hooks")
     if not isinstance(hooks, dict):
         return False
@@ -195,14 +199,14 @@ def _is_command(handler: object, name: str) -> bool:
     return any(handler.get(k) == want for k in ("command", "bash"))
 
 
-def _object(data: dict, key: str, path: str) -> dict:
+def _object(data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
     value = data.setdefault(key, {})
     if not isinstance(value, dict):
         raise GuardError(f"\"{key}\" is not a JSON object; Guard left the file untouched", path)
     return value
 
 
-def _list(data: dict, key: str, path: str) -> list:
+def _list(data: dict[str, Any], key: str, path: str) -> list[Any]:
     value = data.setdefault(key, [])
     if not isinstance(value, list):
         raise GuardError(f"\"hooks.{key}\" is not a JSON list; Guard left the file untouched",
@@ -212,7 +216,7 @@ def _list(data: dict, key: str, path: str) -> list:
 
 # --- Kiro: .kiro/hooks/*.json, {"version": "v1", "hooks": [{name, trigger, matcher, action}]} ---
 
-def _add_kiro(name: str, target: Target, data: dict, path: str) -> bool:
+def _add_kiro(name: str, target: Target, data: dict[str, Any], path: str) -> bool:
     data.setdefault("version", "v1")
     hooks = data.setdefault("hooks", [])
     if not isinstance(hooks, list):
@@ -223,7 +227,7 @@ def _add_kiro(name: str, target: Target, data: dict, path: str) -> bool:
     return True
 
 
-def _remove_kiro(name: str, data: dict) -> bool:
+def _remove_kiro(name: str, data: dict[str, Any]) -> bool:
     hooks = data.get("hooks")
     if not isinstance(hooks, list):
         return False

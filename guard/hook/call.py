@@ -55,7 +55,7 @@ class Reply:
 
 # A tool table maps a tool name to (kind, argument holding the path or command, others):
 # "search" tools name (path key, pattern key, glob key).
-def tool_call(table: dict[str, tuple], tool: str, args: object, cwd: str,
+def tool_call(table: dict[str, tuple[str, ...]], tool: str, args: object, cwd: str,
               mcp_prefixes: tuple[str, ...] = ()) -> Call:
     """The Call for ``tool`` with arguments ``args`` according to an assistant's tool table."""
     if not isinstance(args, dict):
@@ -89,7 +89,7 @@ def tool_call(table: dict[str, tuple], tool: str, args: object, cwd: str,
     return Call(kind, tool, path=value, content=content, args=args, cwd=cwd)
 
 
-def first(args: dict, keys: str) -> str | None:
+def first(args: dict[str, object], keys: str) -> str | None:
     """The first string among ``args[k]`` for k in the ``|``-separated ``keys``."""
     for key in keys.split("|"):
         value = args.get(key)
@@ -98,7 +98,7 @@ def first(args: dict, keys: str) -> str | None:
     return None
 
 
-def workspace(event: dict, *keys: str) -> str:
+def workspace(event: dict[str, object], *keys: str) -> str:
     """The directory the assistant works in: the first string or first element of a list."""
     for key in keys:
         value = event.get(key)

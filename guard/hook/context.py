@@ -15,6 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from guard.detect.engine import Engine
     from guard.detect.ruleset import RuleSet
+    from guard.model.classify import Session
 
 CONTENT_LIMIT = 1024 * 1024  # bytes of one file scanned at decision time
 
@@ -40,7 +41,7 @@ class Context:
         self.pack = self.judge.pack
         self._memo: dict[tuple[str, bool], str | None] = {}
         self._leaked: dict[str, str] | None = None
-        self._model = None  # guard.model.classify.Session, made when a file first needs it
+        self._model: Session | None = None  # made when a file first needs it
 
     @property
     def engine(self) -> Engine:
@@ -106,8 +107,8 @@ class Context:
             return None
         found, allowed = self.judge.secrets(data, real)
         if found:
-            f = found[0]
-            return f"it contains a secret ({f.rule_id}, line {f.line})"
+            first = found[0]
+            return f"it contains a secret ({first.rule_id}, line {first.line})"
         if not allowed and self.judge.model_enabled():
             return self.by_model(data, real)
         return None

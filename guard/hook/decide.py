@@ -21,6 +21,10 @@ from guard.detect import formats
 from guard.hook.context import Context
 from guard.hook.trees import TREE_MAX_ENTRIES, could_match, tree_findings, tree_reason
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this runs in a hook before every tool call
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 _ENV_DUMP_WORDS = frozenset({"env", "printenv", "environ", "export", "declare", "typeset", "set"})
 
 
@@ -53,7 +57,7 @@ def _ctx(cwd: str, env: dict[str, str] | None, ctx: Context | None) -> Context:
     return ctx if ctx is not None else Context(cwd, env)
 
 
-def _deny(ctx: Context, reason: str, **kw) -> Decision:
+def _deny(ctx: Context, reason: str, **kw: str) -> Decision:
     return Decision(kw.pop("action", "deny"), ctx.safe(reason), **kw)
 
 
@@ -280,7 +284,7 @@ _PATH_KEY = r"(?i)path|file|dir|folder|uri|src|source|dest|target|location|cwd"
 _COMMAND_KEY = r"(?i)^(?:command|cmd|script|shell|bash)$"
 
 
-def decide_mcp(tool_name: str, arguments, cwd: str, env: dict[str, str] | None = None,
+def decide_mcp(tool_name: str, arguments: object, cwd: str, env: dict[str, str] | None = None,
                ctx: Context | None = None) -> Decision:
     """An MCP tool call: every argument that names a path (by its key, or by looking like one)
     is judged as a read; an argument named like a command is judged as a shell command."""
@@ -308,7 +312,7 @@ def decide_mcp(tool_name: str, arguments, cwd: str, env: dict[str, str] | None =
     return ALLOW
 
 
-def _strings(value, key: str = "", depth: int = 0):
+def _strings(value: object, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     if depth > 20:
         return
     if isinstance(value, str):

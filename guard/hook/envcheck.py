@@ -13,6 +13,12 @@ import re
 
 from guard.detect.finding import fingerprint
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this runs in a hook before every tool call
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from guard.detect.engine import Engine
+
 # A dotenv line: [export] KEY = value, the value optionally quoted.
 _LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][\w.\-]*)\s*=\s*(.*?)\s*$")
 _PLAIN = re.compile(r"(?i)^(?:|true|false|yes|no|on|off|null|none|-?\d{1,5}(?:\.\d+)?)$")
@@ -37,7 +43,7 @@ def parse_dotenv(text: str) -> dict[str, str]:
     return out
 
 
-def env_files(directories: list[str], is_env_file) -> list[str]:
+def env_files(directories: list[str], is_env_file: Callable[[str], bool]) -> list[str]:
     """The dotenv-like files directly in ``directories`` (``is_env_file(path)`` decides)."""
     found: list[str] = []
     for d in dict.fromkeys(directories):
@@ -50,7 +56,8 @@ def env_files(directories: list[str], is_env_file) -> list[str]:
     return found
 
 
-def exported_secrets(env: dict[str, str], files: list[str], engine=None) -> dict[str, str]:
+def exported_secrets(env: dict[str, str], files: list[str],
+                     engine: Engine | None = None) -> dict[str, str]:
     """Variable name -> why its value is a secret, for the variables of ``env`` that hold one."""
     wanted: dict[str, str] = {}
     for path in files:
@@ -76,7 +83,7 @@ def exported_secrets(env: dict[str, str], files: list[str], engine=None) -> dict
     return leaked
 
 
-def _engine_findings(env: dict[str, str], engine) -> dict[str, str]:
+def _engine_findings(env: dict[str, str], engine: Engine) -> dict[str, str]:
     """Variables whose ``NAME=value`` line the engine reports, read as a dotenv file."""
     names = [n for n, v in env.items() if "\n" not in v and "\n" not in n]
     data = "".join(f"{n}={env[n]}\n" for n in names).encode("utf-8", "surrogateescape")

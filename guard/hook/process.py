@@ -28,7 +28,8 @@ from guard.hook.call import Call, Reply
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from guard.agents import Agent
-    from guard.hook.decide import Context, Decision
+    from guard.hook.context import Context
+    from guard.hook.decide import Decision
 
 # --- judging ----------------------------------------------------------------------------------
 
@@ -64,6 +65,7 @@ def refusal(call: Call) -> Decision:
 
 def run(agent: Agent, raw: bytes, env: dict[str, str] | None = None) -> Reply:
     from guard.hook import decide
+    from guard.hook.context import Context  # loaded with decide: costs nothing more
 
     try:
         event = json.loads(raw)
@@ -78,7 +80,7 @@ def run(agent: Agent, raw: bytes, env: dict[str, str] | None = None) -> Reply:
             return agent.hook_reply(decide.ALLOW, call, event)
         if call.kind == "bad":
             return agent.hook_reply(refusal(call), call, event)
-        ctx = decide.Context(call.cwd or os.getcwd(), env)
+        ctx = Context(call.cwd or os.getcwd(), env)
         decision = judge(call, ctx)
         return agent.hook_reply(decision, call, event, ctx)
     except Exception as e:  # a bug must not let a secret through (see the module docstring)

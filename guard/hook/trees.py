@@ -12,6 +12,8 @@ from guard import shell
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from guard.hook.context import Context
 
 TREE_MAX_ENTRIES = 20_000  # a search scope larger than this is refused as unverifiable
@@ -72,8 +74,9 @@ def tree_findings(ctx: Context, access: shell.Access) -> tuple[list[tuple[str, s
     return found, True
 
 
-def _walk(root: str, access: shell.Access):
+def _walk(root: str, access: shell.Access) -> Iterator[tuple[str, str]]:
     """(abspath, relpath) of the files ``access`` reaches under ``root``."""
+    entries: Iterator[tuple[str, str]]
     if access.gitignore:
         from guard.sources import walk
 
@@ -93,7 +96,7 @@ def _walk(root: str, access: shell.Access):
         yield abspath, rel
 
 
-def _plain_walk(root: str, recursive: bool):
+def _plain_walk(root: str, recursive: bool) -> Iterator[tuple[str, str]]:
     stack = [(root, "")]
     while stack:
         directory, prefix = stack.pop()
@@ -164,7 +167,7 @@ def could_match(ctx: Context, pattern: str) -> str | None:
     return found
 
 
-def _fillings(segment: str):
+def _fillings(segment: str) -> Iterator[str]:
     """Names a glob segment matches, its wildcards filled in (``prod.en?`` -> ``prod.env``)."""
     # A star stands for nothing or one letter: any star "could" hold a whole sensitive name
     # (``*.md`` could be ``secring.x.md``), which would flag every glob; the other way round,

@@ -52,7 +52,8 @@ class Context:
         return self.judge.pack
 
 
-_CONTEXTS: dict[tuple, Context] = {}
+# (root, config file, its stamp) -> the context built for them
+_CONTEXTS: dict[tuple[str, str | None, tuple[int, int] | None], Context] = {}
 
 
 def context_for(path: str, fallback_root: str | None = None) -> Context:

@@ -154,14 +154,14 @@ def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> GuardServer:
         return actions.code_actions(uri, path, text, ls.context(path), params.range)
 
     @server.command(actions.CMD_PROTECT)
-    def protect(ls: GuardServer, uri: str) -> dict:
+    def protect(ls: GuardServer, uri: str) -> dict[str, object]:
         path, _ = ls.require(uri)
         changed = actions.protect(ls.context(path))
         ls.publish_all()
         return {"updated": changed}
 
     @server.command(actions.CMD_MOVE_TO_ENV)
-    def move_to_env(ls: GuardServer, uri: str, fingerprint: str, name: str) -> dict:
+    def move_to_env(ls: GuardServer, uri: str, fingerprint: str, name: str) -> dict[str, object]:
         path, text = ls.require(uri)
         ctx = ls.context(path)
         edits, used, env_path = actions.move_to_env(path, text, ctx, fingerprint, name)
@@ -172,7 +172,7 @@ def create_server(debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> GuardServer:
         return {"name": used, "env": os.path.relpath(env_path, ctx.root)}
 
     @server.command(actions.CMD_REDACTED_VIEW)
-    def redacted_view(ls: GuardServer, uri: str) -> dict:
+    def redacted_view(ls: GuardServer, uri: str) -> dict[str, object]:
         path, text = ls.require(uri)
         return {"uri": uri, "text": actions.redacted_view(path, text, ls.context(path))}
 

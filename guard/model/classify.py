@@ -207,7 +207,8 @@ def _default_threshold(method: str) -> float:
     if method == "heuristic":
         return methods.Heuristic.threshold
     weights = methods.load_probe_file()
-    return weights["probe" if method == "probe" else "fewshot"]["threshold"]
+    threshold: float = weights["probe" if method == "probe" else "fewshot"]["threshold"]
+    return threshold
 
 
 def _probe_version() -> str:

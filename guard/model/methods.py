@@ -20,6 +20,9 @@ from guard.config import MODEL_METHODS as METHODS
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook path avoids importing typing
 if TYPE_CHECKING:
+    from types import ModuleType
+    from typing import Any
+
     from guard.model import ambiguity
 
 N_THREADS = 2  # fixed: llama.cpp's sums depend on how the work is split between threads
@@ -83,7 +86,8 @@ class LocalModel:
         _quiet(llama_cpp)
         self.path = path
         self.embedding = embedding
-        kwargs = {"pooling_type": llama_cpp.LLAMA_POOLING_TYPE_MEAN} if embedding else {}
+        kwargs: dict[str, Any] = (
+            {"pooling_type": llama_cpp.LLAMA_POOLING_TYPE_MEAN} if embedding else {})
         try:
             self.llm = llama_cpp.Llama(model_path=path, n_ctx=N_CTX, n_batch=N_BATCH,
                                        n_ubatch=N_BATCH, n_threads=N_THREADS,
@@ -94,7 +98,8 @@ class LocalModel:
         self._prefix: list[int] = []  # tokens whose state the context holds (few-shot prompt)
 
     def tokens(self, text: str, bos: bool) -> list[int]:
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
+        tokens: list[int] = self.llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
+        return tokens
 
     def embed(self, text: str) -> list[float]:
         """The mean of the last layer's states over the tokens of ``text`` (cut to N_BATCH)."""
@@ -131,22 +136,22 @@ class LocalModel:
         return True
 
 
-_LOG_CALLBACK = None
+_LOG_CALLBACK: object = None
 
 
-def _quiet(llama_cpp: object) -> None:
+def _quiet(llama_cpp: ModuleType) -> None:
     """Silence llama.cpp's own logging (it writes notes to stderr even with verbose=False):
     Guard's output is for people and CI logs."""
     global _LOG_CALLBACK
     if _LOG_CALLBACK is None:
         import ctypes
 
-        @llama_cpp.llama_log_callback
         def ignore(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
             del level, text, user_data
 
-        _LOG_CALLBACK = ignore  # kept alive: llama.cpp holds a raw pointer to it
-        llama_cpp.llama_log_set(ignore, ctypes.c_void_p(0))
+        callback = llama_cpp.llama_log_callback(ignore)  # a ctypes callback (llama_cpp: untyped)
+        _LOG_CALLBACK = callback  # kept alive: llama.cpp holds a raw pointer to it
+        llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 # --- classifiers -------------------------------------------------------------------------------
@@ -179,7 +184,7 @@ class Probe:
 
     name = "probe"
 
-    def __init__(self, model: LocalModel, weights: dict) -> None:
+    def __init__(self, model: LocalModel, weights: dict[str, Any]) -> None:
         self.model = model
         self.mean: list[float] = weights["mean"]
         self.scale: list[float] = weights["scale"]
@@ -215,7 +220,7 @@ class FewShot:
 
     name = "fewshot"
 
-    def __init__(self, model: LocalModel, shots: list[dict], offset: float,
+    def __init__(self, model: LocalModel, shots: list[dict[str, str]], offset: float,
                  threshold: float) -> None:
         self.model = model
         self.offset = offset  # calibration: the log-odds the model gives an even case
@@ -238,9 +243,10 @@ class FewShot:
 Classifier = Heuristic | Probe | FewShot  # what build returns: each scores a candidate
 
 
-def load_probe_file() -> dict:
+def load_probe_file() -> dict[str, Any]:
     with open(PROBE_FILE, encoding="utf-8") as f:
-        return json.load(f)
+        weights: dict[str, Any] = json.load(f)
+    return weights
 
 
 def build(method: str, model_path: str = "") -> Classifier:

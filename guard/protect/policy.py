@@ -31,6 +31,12 @@ from guard.detect import ruleset
 from guard.judge import USER_SENSITIVE, Judge
 from guard.sources import walk
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pathspec
+
 SECTIONS = {
     "rules": "sensitive files (Guard's path rules)",
     "templates": "templates that document a file's shape stay readable",
@@ -99,7 +105,7 @@ class Policy:
         return out
 
 
-def _unique(lines) -> list[Line]:
+def _unique(lines: Iterable[Line]) -> list[Line]:
     seen: set[str] = set()
     out = []
     for line in lines:
@@ -129,13 +135,13 @@ def _rule_lines_without_negation(policy: Policy) -> list[Line]:
 # --- gitignore helpers -------------------------------------------------------------------------
 
 
-def compile_lines(lines: list[str]):
+def compile_lines(lines: list[str]) -> pathspec.PathSpec[pathspec.Pattern]:
     """A pathspec matcher with gitignore's own semantics (last match wins, ``!`` re-includes)."""
     return _compile(tuple(ln for ln in lines if ln))
 
 
 @functools.lru_cache(maxsize=512)
-def _compile(lines: tuple[str, ...]):
+def _compile(lines: tuple[str, ...]) -> pathspec.PathSpec[pathspec.Pattern]:
     import pathspec
 
     # The "simple" backend (Python regexes): the Hyperscan one spends ~60 ms compiling each

@@ -31,15 +31,21 @@ def prune_cache(prefix: str, keep: int = 8) -> None:
         pass
 
 
+def _name(kind: str, identity: str) -> str:
+    """A file name for ``identity``: the identity as a number modulo a Mersenne prime. Not a
+    security boundary (the entry holds the identity itself, so a collision costs a rebuild);
+    chosen because int arithmetic is built in, while binascii or hashlib cost a hook an import."""
+    digest = int.from_bytes(identity.encode("utf-8", "surrogateescape"), "big") % ((1 << 61) - 1)
+    return f"{kind}-{digest:016x}.marshal"
+
+
 def cache_get(kind: str, identity: str) -> Any:
     """A value stored by cache_put for the same kind and identity, else None (marshal data, Any:
     the caller knows the shape it stored).
 
-    Entries are named by a CRC32 of the identity (hashlib's import costs more than the whole
-    lookup) and hold the identity itself, so a collision only costs a rebuild."""
-    import binascii
-
-    name = f"{kind}-{binascii.crc32(identity.encode()):08x}.marshal"
+    Entries are named by a number made from the identity (see _name) and hold the identity
+    itself, so a collision only costs a rebuild."""
+    name = _name(kind, identity)
     try:
         with open(os.path.join(cache_dir(), name), "rb") as f:
             stored_identity, value = marshal.loads(f.read())  # load(f) reads in tiny pieces
@@ -50,9 +56,7 @@ def cache_get(kind: str, identity: str) -> Any:
 
 def cache_put(kind: str, identity: str, value: Cached) -> None:
     """Keep ``value`` (marshal-able data) for cache_get; a read-only home only costs speed."""
-    import binascii
-
-    name = f"{kind}-{binascii.crc32(identity.encode()):08x}.marshal"
+    name = _name(kind, identity)
     try:
         os.makedirs(cache_dir(), exist_ok=True)
         prune_cache(f"{kind}-")

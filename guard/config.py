@@ -109,6 +109,20 @@ def matchable(rel: str) -> str:
     return rel
 
 
+def find_root(start: str) -> str:
+    """The repository holding ``start`` (the first directory up with a .git), else ``start``.
+    Path rules and configs are relative to it."""
+    start = os.path.abspath(start)
+    d = start
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return start
+        d = parent
+
+
 def find(start: str) -> str | None:
     """The nearest .guard.toml, or pyproject.toml with [tool.guard], from ``start`` up to the
     repository root (the first directory holding .git) or the filesystem root."""

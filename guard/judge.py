@@ -25,11 +25,11 @@ import re
 
 from guard import config as config_mod
 from guard.detect import ruleset
-from guard.detect.finding import Finding
 
 TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
 if TYPE_CHECKING:
     from guard.detect.engine import Engine
+    from guard.detect.finding import Finding
     from guard.detect.prefilter import Prefilter
     from guard.detect.redact import View
 
@@ -76,6 +76,8 @@ class PathVerdict:
         return f"{self.description} ({self.rule_id})" if self.rule_id else self.description
 
     def finding(self, path: str) -> Finding:
+        from guard.detect.finding import Finding
+
         return Finding(self.rule_id, self.description, path, kind="file",
                        confidence=self.confidence)
 
@@ -100,7 +102,7 @@ class Judge:
         config raises GuardError: a door that must not fail open catches it."""
         cfg = config_mod.load(config_path or config_mod.find(path))
         start = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
-        kw.setdefault("root", find_root(start))
+        kw.setdefault("root", config_mod.find_root(start))
         return cls(cfg, **kw)  # type: ignore[arg-type]
 
     @property
@@ -211,10 +213,3 @@ class Judge:
         from guard.detect import redact
 
         return redact.render(data, self.spans(data, path))
-
-
-def find_root(start: str) -> str:
-    """The repository holding ``start`` (the nearest directory with .git), or ``start``."""
-    from guard.sources.walk import find_root as find
-
-    return find(start)

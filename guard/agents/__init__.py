@@ -298,13 +298,15 @@ def with_hooks() -> list[str]:
 
 
 def get(name: str) -> Agent:
-    import importlib
+    import sys
 
     module = REGISTRY.get(name) or HOOK_ONLY.get(name)
     if module is None:
         raise GuardError(f"unknown assistant {name!r} (known: {', '.join(REGISTRY)}, "
                          f"{', '.join(HOOK_ONLY)})")
-    agent: Agent = importlib.import_module(f"guard.agents.{module}").AGENT
+    # __import__, not importlib.import_module: the importlib package costs a hook its import
+    __import__(f"guard.agents.{module}")
+    agent: Agent = sys.modules[f"guard.agents.{module}"].AGENT
     return agent
 
 

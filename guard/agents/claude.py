@@ -175,9 +175,7 @@ def claude_reply(decision: Decision, call: Call, event: dict[str, object], ctx: 
                  rewrite: bool) -> Reply:
     """``hookSpecificOutput`` with ``permissionDecision``; with ``rewrite``, a read that has a
     redacted view is allowed with ``updatedInput`` pointing at the view."""
-    from guard.errors import GuardError
     from guard.hook.call import Reply, dumps
-    from guard.hook.views import redacted_view
 
     if decision.allowed:
         return Reply()
@@ -187,6 +185,9 @@ def claude_reply(decision: Decision, call: Call, event: dict[str, object], ctx: 
     out: dict[str, object] = {"hookEventName": "PreToolUse", "permissionDecision": "deny",
            "permissionDecisionReason": f"Guard: {decision.reason}"}
     if rewrite and decision.action == "view" and call.kind == "read" and ctx is not None:
+        from guard.errors import GuardError
+        from guard.hook.views import redacted_view
+
         try:
             view = redacted_view(ctx, decision.path)
         except (GuardError, OSError):

@@ -17,7 +17,6 @@ from guard.commands.protect import build_policy, read_state
 from guard.commands.scan import load_config
 from guard.errors import GuardError
 from guard.protect import manifest, policy
-from guard.sources import walk
 
 LEGEND = ("M = excluded by its manifest, H = a `guard hook` is installed, "
           "- = NOT protected, ? = Guard cannot tell (settings outside the repository)")
@@ -50,7 +49,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None,
         config_path: str | None = None, gitignore: bool = True, jobs: int = 0,
         stream: TextIO | None = None) -> int:
     out = stream or sys.stdout
-    root = walk.find_root(root or ".")
+    root = config_mod.find_root(root or ".")
     cfg = load_config(config_path, [root])
     if agents or cfg.agents:
         selected = agents_mod.resolve(agents, cfg.agents, cfg.path)

@@ -281,7 +281,7 @@ def _is_shim(path: str) -> bool:
 
 
 def _root(cwd: str) -> str:
-    from guard.sources.walk import find_root
+    from guard.config import find_root
 
     return find_root(os.path.abspath(cwd))
 

@@ -12,7 +12,6 @@ from guard import config as config_mod
 from guard.commands.scan import load_config
 from guard.errors import GuardError
 from guard.protect import manifest, policy
-from guard.sources import walk
 
 STATE_FILE = os.path.join(".guard", "state.json")
 SHOWN = 10  # lines listed per manifest by --check before "… and N more"
@@ -22,7 +21,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None, check: bool
         dry_run: bool = False, print_agent: str | None = None, config_path: str | None = None,
         gitignore: bool = True, jobs: int = 0) -> int:
     """The whole command; returns the exit code (1: --check found a manifest to update)."""
-    root = walk.find_root(root or ".")
+    root = config_mod.find_root(root or ".")
     cfg = load_config(config_path, [root])
     if print_agent:
         agent = agents_mod.get(print_agent)

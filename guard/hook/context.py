@@ -7,9 +7,8 @@ from __future__ import annotations
 import os
 
 from guard import config as config_mod
-from guard.detect import formats
 from guard.errors import GuardError
-from guard.judge import Judge, find_root
+from guard.judge import Judge
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ class Context:
         self.cwd = os.path.abspath(cwd)
         self.env = dict(os.environ if env is None else env)
         self.home = os.path.normpath(self.env.get("HOME") or os.path.expanduser("~"))
-        self.root = find_root(self.cwd)
+        self.root = config_mod.find_root(self.cwd)
         if config is None:
             try:
                 config = config_mod.load(config_mod.find(self.cwd))
@@ -103,6 +102,8 @@ class Context:
                 data = f.read(CONTENT_LIMIT)
         except (OSError, ValueError):
             return None  # not a readable regular file: nothing to show either
+        from guard.detect import formats
+
         if formats.is_binary(data):
             return None
         found, allowed = self.judge.secrets(data, real)

@@ -17,9 +17,7 @@ import os
 import re
 
 from guard import shell
-from guard.detect import formats
 from guard.hook.context import Context
-from guard.hook.trees import TREE_MAX_ENTRIES, could_match, tree_findings, tree_reason
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this runs in a hook before every tool call
 if TYPE_CHECKING:
@@ -94,6 +92,8 @@ def decide_read(path: str, cwd: str, env: dict[str, str] | None = None,
 
 
 def _is_text_file(path: str) -> bool:
+    from guard.detect import formats
+
     try:
         with open(path, "rb") as f:
             return not formats.is_binary(f.read(formats.BINARY_SNIFF))
@@ -109,6 +109,8 @@ def decide_search(cwd: str, path: str | None = None, pattern: str | None = None,
     ``glob``. ``hidden``/``gitignore`` say whether the tool sees dotfiles and skips ignored
     files; the defaults assume the worst. A tool that only lists names (``listing``) may list
     anything."""
+    from guard.hook import trees  # loads on first use: most calls reach no tree
+
     ctx = _ctx(cwd, env, ctx)
     target = ctx.abspath(path or ".")
     if listing:
@@ -121,12 +123,12 @@ def decide_search(cwd: str, path: str | None = None, pattern: str | None = None,
                           f"({why}). Run `{view_command(ctx, target)}` to see its keys.")
     access = shell.Access("read", target, "search", "tree", hidden, gitignore,
                           (glob,) if glob else ())
-    found, complete = tree_findings(ctx, access)
+    found, complete = trees.tree_findings(ctx, access)
     if found:
-        return _deny(ctx, tree_reason(ctx, access, found, pattern))
+        return _deny(ctx, trees.tree_reason(ctx, access, found, pattern))
     if not complete:
-        return _deny(ctx, f"{ctx.shown(target)} holds more than {TREE_MAX_ENTRIES} files, too many "
-                          "to check for sensitive ones: search a narrower path.")
+        return _deny(ctx, f"{ctx.shown(target)} holds more than {trees.TREE_MAX_ENTRIES} files, "
+                          "too many to check for sensitive ones: search a narrower path.")
     return ALLOW
 
 
@@ -194,7 +196,9 @@ def decide_shell(command: str, cwd: str, env: dict[str, str] | None = None,
             if access.op in ("read", "open") and access.scope == "file":
                 view_paths.append(access.path)
     for pattern, cmd, word in analysis.globs:
-        could = could_match(ctx, pattern)
+        from guard.hook import trees  # loads on first use: most commands have no glob
+
+        could = trees.could_match(ctx, pattern)
         if could:
             reasons.append(f"`{cmd}` is given the pattern {word}, which could match a sensitive "
                            f"file ({could}); name the files you need instead")
@@ -216,6 +220,8 @@ def decide_shell(command: str, cwd: str, env: dict[str, str] | None = None,
 
 
 def _access_reason(ctx: Context, access: shell.Access) -> str:
+    from guard.hook import trees
+
     if access.op == "write":  # `> .env` empties the user's secrets before writing
         if os.path.isfile(access.path) and ctx.sensitive(access.path, content=False):
             return (f"`{access.command} > {ctx.shown(access.path)}` would overwrite a sensitive "
@@ -226,12 +232,13 @@ def _access_reason(ctx: Context, access: shell.Access) -> str:
     if access.scope != "file":
         if access.op == "pass":
             return ""
-        found, complete = tree_findings(ctx, access)
+        found, complete = trees.tree_findings(ctx, access)
         if found:
-            return tree_reason(ctx, access, found, None)
+            return trees.tree_reason(ctx, access, found, None)
         if not complete:
             return (f"`{access.command}` would go through {ctx.shown(access.path)}, which holds "
-                    f"more than {TREE_MAX_ENTRIES} files, too many to check: use a narrower path")
+                    f"more than {trees.TREE_MAX_ENTRIES} files, too many to check: use a narrower "
+                    "path")
         return ""
     why = ctx.sensitive(access.path, content=access.op != "pass")
     if why is None:
@@ -260,6 +267,8 @@ def _environment_reasons(ctx: Context, analysis: shell.Analysis) -> list[str]:
 def _unparsable(ctx: Context, command: str, error: str) -> Decision:
     """Fail closed: a command Guard cannot parse is denied if anything in it could be
     sensitive (a path, a pattern, an environment dump)."""
+    from guard.hook import trees  # loads on first use: most calls reach no tree
+
     for token in re.findall(r"[^\s'\"`;|&<>()$={}]+", command):
         word = token.strip(",")
         if not word:
@@ -268,7 +277,7 @@ def _unparsable(ctx: Context, command: str, error: str) -> Decision:
         if word in _ENV_DUMP_WORDS:
             why = "it could print the environment"
         elif shell.has_glob(word):
-            why = could_match(ctx, shell.escape(ctx.cwd) + "/" + word if not word.startswith(
+            why = trees.could_match(ctx, shell.escape(ctx.cwd) + "/" + word if not word.startswith(
                 "/") else word)
         else:
             why = ctx.sensitive(word)

@@ -22,7 +22,6 @@ from guard.detect.finding import Finding
 from guard.errors import GuardError
 from guard.judge import Judge
 from guard.protect import manifest
-from guard.sources import walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def context_for(path: str, fallback_root: str | None = None) -> Context:
     """The context of the file at ``path``. Keyed by the config file's size and mtime, so that
     an edited .guard.toml takes effect on the next call without a restart."""
     directory = os.path.dirname(os.path.abspath(path))
-    root = walk.find_root(directory)
+    root = config_mod.find_root(directory)
     if not os.path.exists(os.path.join(root, ".git")) and fallback_root:
         root = fallback_root
     cfg_path = config_mod.find(directory)

@@ -7,6 +7,7 @@ import os
 import stat
 
 from guard.config import Config, matchable
+from guard.config import find_root as find_root  # where it used to live
 from guard.patterns import GitIgnore
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
@@ -98,19 +99,6 @@ def _initial_ignores(root: str) -> _Ignores:
         # The user named an ignored directory: scan it, with only its own ignore files.
         ignores = _Ignores([])
     return ignores  # the root's own .gitignore is read by _walk_dir, like every directory's
-
-
-def find_root(start: str) -> str:
-    """The repository holding ``start`` (the first directory up with a .git), else ``start``."""
-    start = os.path.abspath(start)
-    d = start
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return start
-        d = parent
 
 
 def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 
+from guard.config import find_root
 from guard.shell.model import Access, Arg, Listing, Static
 from guard.shell.programs.options import parse_options, positional
-from guard.sources.walk import find_root
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:

@@ -24,11 +24,12 @@ from __future__ import annotations
 import os
 
 from guard.errors import GuardError
-from guard.patterns import GitIgnore, translate
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
 if TYPE_CHECKING:
     from typing import Any
+
+    from guard.patterns import GitIgnore
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 TOP_KEYS: dict[str, type] = {"exclude": list, "max-file-size": int, "rules": list,
@@ -67,10 +68,14 @@ class Config:
 
     def _spec(self, name: str, patterns: list[str]) -> GitIgnore:
         translated = self._translated.get(name)
+        from guard.patterns import GitIgnore, translate  # only a config with patterns needs it
+
         return GitIgnore(translated if translated is not None else translate(patterns))
 
     def translated(self) -> dict[str, list[tuple[str, bool]]]:
         """The pattern lists as regexes, for the cache (so a hook never imports pathspec)."""
+        from guard.patterns import translate
+
         return {"exclude": translate(self.exclude), "allow.paths": translate(self.allow_paths),
                 "sensitive": translate(self.sensitive)}
 

@@ -101,7 +101,9 @@ def _taskset(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object
         from guard.shell.programs.shells import shell
 
         i = next(i for i, a in enumerate(rest) if a.text in ("-c", "--command"))
-        shell(w, "sh", rest[i:], cmd, feed, [])  # prints nothing Guard can know
+        # As -c: a shell's own --command is no option (it would take the code for a script).
+        code = [Arg("-c", rest[i].source), *rest[i + 1:]]
+        shell(w, "sh", code, cmd, feed, [])  # prints nothing Guard can know
         return None
     return _inner(w, name, inner, cmd, feed, piped)
 

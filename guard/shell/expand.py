@@ -69,10 +69,11 @@ def brace_expand(text: str, limit: int = MAX_VARIANTS) -> list[str]:
                         last = c_at + 1
                     items.append(text[last:i])
                 else:
-                    items = _sequence(inner)
-                    if items is None:
+                    sequence = _sequence(inner)
+                    if sequence is None:
                         i += 1
                         continue
+                    items = sequence
                 out: list[str] = []
                 for item in items:
                     for tail in brace_expand(post, limit):

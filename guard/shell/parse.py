@@ -194,10 +194,10 @@ class _Parser(WordReader):
             # `case x` with `in` on the next line
             self.skip_separators()
             self.word()
-        body: Script = [[Simple(words=[Word([Lit("true", False)], "true")],
-                                redirects=cmd.redirects)]]
+        subject = Simple(words=[Word([Lit("true", False)], "true")], redirects=cmd.redirects)
         if words:
-            body[0][0].words.append(words[0])  # the subject may hold a $( )
+            subject.words.append(words[0])  # the subject may hold a $( )
+        body: Script = [[subject]]
         while True:
             self.skip_separators()
             if self.i >= len(self.s):

@@ -21,7 +21,7 @@ class ParseError(ValueError):
 class Node:
     """Plain slotted classes: dataclasses would cost a hook several milliseconds to import."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
@@ -31,6 +31,8 @@ class Node:
         return type(self) is type(other) and all(
             getattr(self, k) == getattr(other, k) for k in self.__slots__)
 
+    # Unhashable, as a mutable node with __eq__ should be. The ignore: typeshed declares
+    # object.__hash__ a method, so mypy rejects None (the documented way to opt out).
     __hash__ = None  # type: ignore[assignment]
 
 
@@ -72,10 +74,13 @@ class Arith(Node):
     __slots__ = ()
 
 
+Part = Lit | Tilde | Var | Sub | Arith
+
+
 class Word(Node):
     __slots__ = ("parts", "source")
 
-    def __init__(self, parts: list, source: str) -> None:
+    def __init__(self, parts: list[Part], source: str) -> None:
         self.parts = parts
         self.source = source
 
@@ -140,8 +145,8 @@ class Group(Node):
 
 
 Command = Simple | Group
-Pipeline = list  # of Command
-Script = list  # of Pipeline
+Pipeline = list[Command]
+Script = list[Pipeline]
 
 META = frozenset(" \t\n;&|<>()")
 NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")

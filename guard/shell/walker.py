@@ -31,6 +31,10 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids im
 if TYPE_CHECKING:
     from typing import Any
 
+    # One alternative of a word being expanded: (escaped text, why unknown, split here?,
+    # listing, vars)
+    Piece = tuple[str, str, bool, Listing | None, tuple[str, ...]]
+
 MAX_SCRIPT_BYTES = 256 * 1024  # a script file read to see what it reads
 MAX_NESTING = 6  # sh -c inside eval inside a script…
 
@@ -142,11 +146,12 @@ class ShellWalker:
 
     def pipeline(self, pipeline: sp.Pipeline) -> Static | Listing | None:
         """Each command is fed what the previous one prints; returns what the last prints."""
-        feed = None
+        out: Static | Listing | None = None
+        feed: object = None
         for i, cmd in enumerate(pipeline):
             out = self.command(cmd, feed, piped=i > 0)
             feed = UNKNOWN if out is None else out
-        return None if feed is UNKNOWN else feed
+        return out
 
     def command(self, cmd: sp.Command, feed: object, piped: bool) -> Static | Listing | None:
         """Walk one command of a pipeline; ``feed`` is what the previous one printed."""
@@ -252,11 +257,9 @@ class ShellWalker:
 
     def expand(self, word: sp.Word, split: bool = True) -> list[Arg]:
         """The arguments a word becomes: escaped alternatives, split, brace-expanded, globbed."""
-        # each alternative: (escaped text, why unknown, split here?, listing, vars)
-        alts: list[tuple[str, str, bool, Listing | None, tuple[str, ...]]] = [
-            ("", "", False, None, ())]
+        alts: list[Piece] = [("", "", False, None, ())]
         for part in word.parts:
-            pieces: list[tuple[str, str, bool, Listing | None, tuple[str, ...]]]
+            pieces: list[Piece]
             if isinstance(part, sp.Lit):
                 pieces = [(escape(part.text) if part.quoted else part.text, "", False, None, ())]
             elif isinstance(part, sp.Tilde):
@@ -281,8 +284,7 @@ class ShellWalker:
                     out.extend(self.glob(item, word.source, dynamic, listing, names))
         return out[:MAX_GLOB_MATCHES]
 
-    def var_pieces(self, part: sp.Var) -> list[tuple[str, str, bool, Listing | None,
-                                                     tuple[str, ...]]]:
+    def var_pieces(self, part: sp.Var) -> list[Piece]:
         """The alternatives of ``$name`` and ``${name…}``: its values, a default, or unknown."""
         name = part.name
         desc = "${" + name + "}"
@@ -301,8 +303,8 @@ class ShellWalker:
         if part.op in (":+", "+") and part.arg is not None:
             alt = [a.text for a in self.expand(part.arg, split=False)]
             if vals is None:
-                return [("", "", False, None, ())] + [(escape(v), "", False, None, ())
-                                                      for v in alt]
+                empty: list[Piece] = [("", "", False, None, ())]  # unset, or set to ""
+                return empty + [(escape(v), "", False, None, ()) for v in alt]
             return [(escape(v), "", False, None, ()) for v in alt] if vals != [""] else [
                 ("", "", False, None, ())]
         if vals is None:
@@ -310,8 +312,7 @@ class ShellWalker:
         return [(escape(v) if part.quoted else v, "", not part.quoted, None, (name,))
                 for v in vals[:MAX_VARIANTS]]
 
-    def substitution(self, part: sp.Sub) -> tuple[str, str, bool, Listing | None,
-                                                  tuple[str, ...]]:
+    def substitution(self, part: sp.Sub) -> Piece:
         """``$( )``, backticks, ``<( )``: the walked script's output when Guard knows it."""
         out = self.child().script(part.script)
         if part.kind in ("<(", ">("):
@@ -385,7 +386,7 @@ class ShellWalker:
         unwrap = programs.unwrapper(name)
         if unwrap is not None:
             out = unwrap(self, name, rest, cmd, feed, piped)
-            if out is not programs.NOT_A_WRAPPER:
-                return out  # type: ignore[return-value]
+            if not isinstance(out, programs.NotAWrapper):  # not programs.NOT_A_WRAPPER
+                return out
         code = self.redirects(cmd.redirects, name)
         return programs.handler(name)(self, name, rest, cmd, feed, code)

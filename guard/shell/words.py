@@ -15,6 +15,7 @@ from guard.shell.syntax import (
     Heredoc,
     Lit,
     ParseError,
+    Part,
     Script,
     Sub,
     Tilde,
@@ -46,7 +47,7 @@ class WordReader:
 
     def heredoc_word(self) -> Word:
         """The whole text as an unquoted heredoc's body: expansions apply, quotes are text."""
-        parts: list = []
+        parts: list[Part] = []
         buf: list[str] = []
         while self.i < len(self.s):
             c = self.s[self.i]
@@ -66,7 +67,7 @@ class WordReader:
 
     def word(self, assignment: bool = False) -> Word:
         start = self.i
-        parts: list = []
+        parts: list[Part] = []
         buf: list[str] = []
         quoted_buf = False
 
@@ -165,8 +166,8 @@ class WordReader:
                     return self.s[start:self.i]
         raise ParseError("unterminated (")
 
-    def double_quoted(self) -> list:
-        parts: list = []
+    def double_quoted(self) -> list[Part]:
+        parts: list[Part] = []
         buf: list[str] = []
         s = self.s
         while True:
@@ -229,7 +230,7 @@ class WordReader:
             else:
                 out.append("\\" + e)
 
-    def dollar(self, quoted: bool):
+    def dollar(self, quoted: bool) -> Arith | Sub | Var | None:
         """The expansion at ``$``, or None when the ``$`` is a plain character."""
         s = self.s
         nxt = s[self.i + 1] if self.i + 1 < len(s) else ""
@@ -308,7 +309,7 @@ class WordReader:
     def brace_word(self) -> Word:
         """The word after ``${name:-`` up to the closing brace, quotes and expansions kept."""
         start = self.i
-        parts: list = []
+        parts: list[Part] = []
         buf: list[str] = []
         s = self.s
         while True:
@@ -342,7 +343,7 @@ class WordReader:
             parts.append(Lit("".join(buf), True))
         return Word(parts, s[start:self.i - 1])
 
-    def _expansion(self, c: str, buf: list[str], parts: list) -> list[str]:
+    def _expansion(self, c: str, buf: list[str], parts: list[Part]) -> list[str]:
         """A `$…` or backtick expansion at ``self.i`` inside quotes or a word: flush the literal
         text before it into ``parts`` and add the expansion; a lone `$` stays literal. Returns
         the literal buffer to go on with."""

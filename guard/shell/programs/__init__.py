@@ -77,8 +77,13 @@ uv uvx watch xargs xvfb-run
 # as a string: re compiles it on first use.
 PATTERNS = ((r"python\d+(?:\.\d+)*$|pypy\d*(?:\.\d+)*$", "python"),)
 
+
+class NotAWrapper:
+    """The type of NOT_A_WRAPPER, its one instance."""
+
+
 # What an unwrapper returns when this use of its name wraps nothing (uv sync, not uv run).
-NOT_A_WRAPPER = object()
+NOT_A_WRAPPER = NotAWrapper()
 
 _FAMILY_OF = {name: family for family, names in INDEX.items() for name in names.split()}
 
@@ -103,12 +108,16 @@ def handler(name: str) -> Handler:
     listed = _listed(name)
     if not listed:
         return unknown
-    return family(_FAMILY_OF[listed]).HANDLERS[listed]
+    handlers: dict[str, Handler] = family(_FAMILY_OF[listed]).HANDLERS
+    return handlers[listed]
 
 
 def unwrapper(name: str) -> Unwrapper | None:
     """How to unwrap the program called ``name`` when it runs another command, else None."""
-    return family("wrappers").WRAPPERS[name] if name in WRAPPED else None
+    if name not in WRAPPED:
+        return None
+    wrappers: dict[str, Unwrapper] = family("wrappers").WRAPPERS
+    return wrappers[name]
 
 
 def takes_code(name: str) -> bool:

@@ -10,7 +10,7 @@ from guard.shell.programs.options import name_set, parse_options, positional
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 ARCHIVERS = name_set("tar bsdtar gtar zip gzip pigz bzip2 xz zstd lz4 lzma compress 7z 7za 7zr "
@@ -83,4 +83,4 @@ def _tar(w: Walker, name: str, args: list[Arg]) -> None:
         _archive_member(sub, name, a, excludes)
 
 
-HANDLERS = dict.fromkeys(ARCHIVERS, _archive)
+HANDLERS: dict[str, Handler] = dict.fromkeys(ARCHIVERS, _archive)

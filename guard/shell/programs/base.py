@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from guard.shell.model import Analysis, Arg, Listing, Static
+from guard.shell.programs import NotAWrapper
 from guard.shell.syntax import Redirect, Simple, Word
 
 
@@ -75,4 +76,4 @@ class Walker(Protocol):
 
 Output = Static | Listing | None
 Handler = Callable[[Walker, str, list[Arg], Simple, object, list[str]], Output]
-Unwrapper = Callable[[Walker, str, list[Arg], Simple, object, bool], object]
+Unwrapper = Callable[[Walker, str, list[Arg], Simple, object, bool], Output | NotAWrapper]

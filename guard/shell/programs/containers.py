@@ -10,7 +10,7 @@ from guard.shell.programs.options import positional
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 
@@ -36,4 +36,4 @@ def _docker(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
     return None
 
 
-HANDLERS = {"docker": _docker, "docker-compose": _docker, "podman": _docker}
+HANDLERS: dict[str, Handler] = {"docker": _docker, "docker-compose": _docker, "podman": _docker}

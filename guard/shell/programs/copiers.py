@@ -11,7 +11,7 @@ from guard.shell.programs.options import name_set, parse_options
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 COPIERS = name_set("cp mv ln install rsync scp")
@@ -49,4 +49,4 @@ def _copy(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
             w.touch(op, a, name)
 
 
-HANDLERS = dict.fromkeys(COPIERS, _copy)
+HANDLERS: dict[str, Handler] = dict.fromkeys(COPIERS, _copy)

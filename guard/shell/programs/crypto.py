@@ -8,7 +8,7 @@ from guard.shell.programs.options import positional
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 
@@ -27,4 +27,5 @@ def _openssl(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
             w.touch("read", a, name)
 
 
-HANDLERS = dict.fromkeys(("openssl", "keytool", "gpg", "gpg2", "age", "sops"), _openssl)
+HANDLERS: dict[str, Handler] = dict.fromkeys(
+    ("openssl", "keytool", "gpg", "gpg2", "age", "sops"), _openssl)

@@ -13,7 +13,7 @@ from guard.shell.syntax import is_assignment_word
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 
@@ -84,5 +84,7 @@ def _dotenv_cli(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object
     dotenv(w, ["dotenv", *texts], args)
 
 
-HANDLERS = {**dict.fromkeys(("printenv", "export", "declare", "typeset", "set", "local",
-                             "readonly"), _env_dump), "dotenv": _dotenv_cli}
+HANDLERS: dict[str, Handler] = {
+    **dict.fromkeys(("printenv", "export", "declare", "typeset", "set", "local", "readonly"),
+                    _env_dump),
+    "dotenv": _dotenv_cli}

@@ -14,7 +14,7 @@ from guard.shell.programs.options import name_set, positional
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 INTERPRETERS = name_set("python python2 python3 pypy pypy3 node nodejs deno bun ruby perl php "
@@ -123,4 +123,4 @@ def _code_paths(w: Walker, code: str, program: str, env: bool) -> None:
         w.r.accesses.append(Access("read", w.abspath(text), program, word=text))
 
 
-HANDLERS = dict.fromkeys(INTERPRETERS, interpreter)
+HANDLERS: dict[str, Handler] = dict.fromkeys(INTERPRETERS, interpreter)

@@ -11,7 +11,7 @@ from guard.shell.programs.options import name_set, parse_options
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
 
 
 def _find(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
@@ -94,4 +94,4 @@ def _fd(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
     return listing
 
 
-HANDLERS = {"find": _find, "ls": _ls, "fd": _fd, "fdfind": _fd}
+HANDLERS: dict[str, Handler] = {"find": _find, "ls": _ls, "fd": _fd, "fdfind": _fd}

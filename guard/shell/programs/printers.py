@@ -14,7 +14,7 @@ from guard.shell.programs.options import positional
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
 
 
 def _echo(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
@@ -40,8 +40,11 @@ def _echo(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: object,
 def _printf_escapes(text: str) -> str:
     """``text`` with its backslash escapes decoded as ``$'…'`` decodes them."""
     try:
-        return sp.parse("$'" + text.replace("'", "\\'") + "'")[0][0].words[0].literal() or text
-    except (sp.ParseError, IndexError, AttributeError):
+        cmd = sp.parse("$'" + text.replace("'", "\\'") + "'")[0][0]
+        if not isinstance(cmd, sp.Simple):  # never: the text is one $'…' word
+            return text
+        return cmd.words[0].literal() or text
+    except (sp.ParseError, IndexError):
         return text
 
 
@@ -63,5 +66,6 @@ def _path_tool(w: Walker, name: str, args: list[Arg], cmd: sp.Simple, feed: obje
     return Static("\n".join(os.path.realpath(w.abspath(a.text)) for a in pos) + "\n")
 
 
-HANDLERS = {"echo": _echo, "printf": _echo, "print": _echo, "pwd": _pwd, "dirname": _path_tool,
-            "basename": _path_tool, "realpath": _path_tool, "readlink": _path_tool}
+HANDLERS: dict[str, Handler] = {
+    "echo": _echo, "printf": _echo, "print": _echo, "pwd": _pwd, "dirname": _path_tool,
+    "basename": _path_tool, "realpath": _path_tool, "readlink": _path_tool}

@@ -8,7 +8,7 @@ from guard.shell.programs.options import name_set
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 # Also consulted as a set: xargs runs none of these, and the registry lets another family's
@@ -34,4 +34,4 @@ def nothing(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
 
 
 # tee writes its input to files: the input's source is judged where it is read.
-HANDLERS = {**dict.fromkeys(QUIET, nothing), "tee": nothing}
+HANDLERS: dict[str, Handler] = {**dict.fromkeys(QUIET, nothing), "tee": nothing}

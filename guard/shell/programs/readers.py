@@ -8,7 +8,7 @@ from guard.shell.programs.options import name_set, parse_options, positional
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 READERS = name_set("""
@@ -95,5 +95,5 @@ def _program_first(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: obj
         w.touch("read", a, name)
 
 
-HANDLERS = {**dict.fromkeys(READERS, _read), **dict.fromkeys(OPENERS, _open),
+HANDLERS: dict[str, Handler] = {**dict.fromkeys(READERS, _read), **dict.fromkeys(OPENERS, _open),
             **dict.fromkeys(PROGRAM_FIRST, _program_first), "cat": _cat, "dd": _dd}

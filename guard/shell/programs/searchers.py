@@ -11,7 +11,7 @@ from guard.shell.programs.options import name_set, parse_options
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 SEARCHERS = name_set("grep egrep fgrep zgrep zegrep zfgrep rg ag ack ack-grep ugrep pt sift")
@@ -94,7 +94,8 @@ def _search(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
         if not recursive or feed is not None or code:
             return None  # reads its input
         pos = [Arg(".", ".")]
-    scope_kw = {"hidden": hidden, "gitignore": gitignore, "names": tuple(n for n in names if n),
+    globs = tuple(n for n in names if n)
+    scope_kw = {"hidden": hidden, "gitignore": gitignore, "names": globs,
                 "excludes": tuple(excludes)}
     trees: list[str] = []
     for a in pos:
@@ -105,8 +106,8 @@ def _search(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
         else:
             w.touch("read", a, name)
     if listing_only and trees:
-        return Listing(trees, "tree", hidden, gitignore, scope_kw["names"], tuple(excludes))
+        return Listing(trees, "tree", hidden, gitignore, globs, tuple(excludes))
     return None
 
 
-HANDLERS = dict.fromkeys(SEARCHERS, _search)
+HANDLERS: dict[str, Handler] = dict.fromkeys(SEARCHERS, _search)

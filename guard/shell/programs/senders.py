@@ -13,7 +13,7 @@ from guard.shell.programs.quiet import nothing
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 SENDERS = name_set("curl wget http https xh nc ncat netcat socat telnet ftp sftp mail sendmail "
@@ -101,6 +101,7 @@ def _aws(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object, code:
             w.touch("send", a, name, scope=scope)
 
 
-HANDLERS = {**dict.fromkeys(SENDERS, nothing), "curl": _curl, "wget": _wget, "http": _http,
-            "https": _http, "xh": _http, "socat": _socat, "aws": _aws, "gsutil": _aws,
-            "rclone": _aws, "gh": _aws}
+HANDLERS: dict[str, Handler] = {
+    **dict.fromkeys(SENDERS, nothing), "curl": _curl, "wget": _wget, "http": _http,
+    "https": _http, "xh": _http, "socat": _socat, "aws": _aws, "gsutil": _aws,
+    "rclone": _aws, "gh": _aws}

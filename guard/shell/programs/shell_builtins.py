@@ -9,7 +9,7 @@ from guard.shell.programs.options import positional
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 
@@ -46,4 +46,5 @@ def _cd(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object, code: 
         w.cwd = w.abspath(pos[0].text)
 
 
-HANDLERS = {"source": _source, ".": _source, "eval": _eval, "cd": _cd, "pushd": _cd}
+HANDLERS: dict[str, Handler] = {"source": _source, ".": _source, "eval": _eval, "cd": _cd,
+                                "pushd": _cd}

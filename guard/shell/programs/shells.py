@@ -9,7 +9,7 @@ from guard.shell.programs.options import name_set
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
     from guard.shell.model import Arg
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 SHELLS = name_set("sh bash zsh dash ksh mksh ash fish busybox")
@@ -58,4 +58,4 @@ def shell(w: Walker, name: str, rest: list[Arg], cmd: Simple, feed: object,
     return None
 
 
-HANDLERS = dict.fromkeys(SHELLS, shell)
+HANDLERS: dict[str, Handler] = dict.fromkeys(SHELLS, shell)

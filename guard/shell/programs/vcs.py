@@ -11,7 +11,7 @@ from guard.shell.programs.options import parse_options, positional
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Handler, Walker
     from guard.shell.syntax import Simple
 
 
@@ -73,4 +73,4 @@ def _git(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
     return None
 
 
-HANDLERS = {"git": _git}
+HANDLERS: dict[str, Handler] = {"git": _git}

@@ -8,14 +8,14 @@ import os
 
 from guard.shell import parse as sp
 from guard.shell.model import Arg, Listing, Static
-from guard.shell.programs import NOT_A_WRAPPER
+from guard.shell.programs import NOT_A_WRAPPER, NotAWrapper
 from guard.shell.programs.environment import env_file_option
 from guard.shell.programs.options import name_set, skip_options
 from guard.shell.syntax import is_assignment_word
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the hook's start-up avoids importing typing
 if TYPE_CHECKING:
-    from guard.shell.programs.base import Walker
+    from guard.shell.programs.base import Unwrapper, Walker
 
 # Wrappers that run the command after their own options: program -> its options that take a value.
 WRAPPER_OPTIONS: dict[str, frozenset[str]] = {
@@ -101,7 +101,10 @@ def _taskset(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object
         from guard.shell.programs.shells import shell
 
         i = next(i for i, a in enumerate(rest) if a.text in ("-c", "--command"))
-        return shell(w, "sh", rest[i:], cmd, feed, [])
+        # As -c: a shell's own --command is no option (it would take the code for a script).
+        code = [Arg("-c", rest[i].source), *rest[i + 1:]]
+        shell(w, "sh", code, cmd, feed, [])  # prints nothing Guard can know
+        return None
     return _inner(w, name, inner, cmd, feed, piped)
 
 
@@ -115,7 +118,7 @@ def _watch(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object,
 
 
 def _runner(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object,
-            piped: bool) -> object:
+            piped: bool) -> Static | Listing | NotAWrapper | None:
     """uv run, poetry run, bundle exec…; any other subcommand (uv sync) wraps nothing."""
     subs, with_value = RUNNERS[name]
     inner = skip_options(rest, with_value)
@@ -201,7 +204,8 @@ def _xargs(w: Walker, name: str, rest: list[Arg], cmd: sp.Simple, feed: object,
 
 
 # program -> how to unwrap it (see guard.shell.programs.base)
-WRAPPERS = {**dict.fromkeys(WRAPPER_OPTIONS, _wrapper), **dict.fromkeys(RUNNERS, _runner),
-            "timeout": _timeout, "taskset": _taskset, "flock": _taskset, "chrt": _taskset,
-            "watch": _watch, "env": _env, "xargs": _xargs}
+WRAPPERS: dict[str, Unwrapper] = {
+    **dict.fromkeys(WRAPPER_OPTIONS, _wrapper), **dict.fromkeys(RUNNERS, _runner),
+    "timeout": _timeout, "taskset": _taskset, "flock": _taskset, "chrt": _taskset,
+    "watch": _watch, "env": _env, "xargs": _xargs}
 

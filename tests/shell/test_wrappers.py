@@ -26,6 +26,7 @@ ROWS = [
     ("sudo ls", ALLOWED),
     ("taskset 0x1 cat .env", {"read .env"}),
     ("flock /tmp/lock -c 'cat .env'", {"read .env"}),
+    ("flock /tmp/lock --command 'cat .env'", {"read .env"}),  # used to be taken for a script
     ("watch cat .env", {"read .env"}),
     ("watch -n 1 'ls src'", ALLOWED),
     ("env FOO=1 cat .env", {"read .env"}),

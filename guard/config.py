@@ -188,17 +188,23 @@ def _identity(path: str) -> str | None:
     return f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
-def _parse(path: str) -> dict[str, Any]:
+def read_toml(path: str, what: str) -> tuple[dict[str, Any], str]:
+    """The TOML document at ``path`` and its text (for line numbers in errors); GuardError
+    naming the file (``what`` it is) when it cannot be read or parsed."""
     import tomllib
 
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        doc = tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as e:
         raise GuardError(f"invalid TOML: {e}", path) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise GuardError(f"cannot read config: {e}", path) from None
+        raise GuardError(f"cannot read {what}: {e}", path) from None
+
+
+def _parse(path: str) -> dict[str, Any]:
+    doc, text = read_toml(path, "config")
     table = ""
     data = doc
     if os.path.basename(path) == "pyproject.toml":

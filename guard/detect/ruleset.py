@@ -275,21 +275,13 @@ def _line_of(text: str, key: str, value: str) -> int:
 
 
 def _parse_files(files: list[str]) -> Pack:
-
-    import tomllib
+    from guard.config import read_toml
 
     rules: list[RuleTable] = []
     paths: list[RuleTable] = []
     seen: dict[str, str] = {}
     for path in files:
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise GuardError(f"invalid TOML: {e}", path) from None
-        except (OSError, UnicodeDecodeError) as e:
-            raise GuardError(f"cannot read rule file: {e}", path) from None
+        doc, text = read_toml(path, "rule file")
         unknown = set(doc) - {"rule", "path"}
         if unknown:
             raise GuardError(f"unknown table(s) {sorted(unknown)}; expected [[rule]] or [[path]]",

@@ -183,16 +183,15 @@ def build(root: str, cfg: config_mod.Config, *, gitignore: bool = True, jobs: in
           pack: ruleset.RuleSet | None = None) -> Policy:
     """Scan the tree at ``root`` and derive the policy from the rules, the config and the scan."""
     root = os.path.abspath(root)
-    pack = pack or ruleset.load(tuple(cfg.rule_paths))
+    judge = Judge(cfg, pack=pack, root=root)
     policy = Policy(root)
-    policy.rules = [(r.id, list(r.patterns), list(r.exclude)) for r in pack.paths
+    policy.rules = [(r.id, list(r.patterns), list(r.exclude)) for r in judge.pack.paths
                     if r.id not in cfg.allow_rules]
     prefix = os.path.relpath(cfg.base, root).replace(os.sep, "/")
     if prefix == "." or prefix.startswith(".."):
         prefix = ""
     policy.user = [rebase(p, prefix) for p in cfg.sensitive]
     entries = tree_entries(root, cfg, gitignore)
-    judge = Judge(cfg, pack=pack, root=root)
     _classify(policy, judge, entries)
     _scan_secrets(policy, judge, entries, jobs)
     return policy

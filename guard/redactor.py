@@ -50,13 +50,20 @@ WALK_LIMIT = 20_000  # entries of the repository looked at for sensitive files
 MIN_VALUE = 6  # shorter values would hide ordinary words all over a tool's output
 MIN_ENCODED = 8  # an encoded fragment shorter than this matches too much by chance
 _KEY_BEFORE = re.compile(rb"([A-Za-z_][\w.\-]*)[\"']?\s*(?::=|=|:)\s*[\"']?$")
-# In a tool's output: a quoted value under a secret-named key (`"password": "…"`,
-# `TOKEN = '…'`), found in one pass over the text (the view's line-by-line reading of config
-# formats would cost a hook more than all the rest on a large output).
+# In a tool's output: a value under a secret-named key, quoted (`"password": "…"`,
+# `TOKEN = '…'`) or bare at the start of a line as in dotenv files, shell exports and the
+# lines of a diff (`-DB_PASSWORD=…`), found in one pass over the text (the view's line-by-line
+# reading of config formats would cost a hook more than all the rest on a large output).
+_SECRET_KEY = (rb"(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|"
+               rb"private[_.-]?key|credentials?|auth[_.-]?key)")
 _QUOTED_SECRET = re.compile(
-    rb"(?i)(?:passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
-    rb"credentials?|auth[_.-]?key)[\w.\-]*[\"']?[ \t]*(?::=|=|:)[ \t]*"
-    rb"([\"'])([^\"'\n]{%d,})\1" % MIN_VALUE)
+    rb"(?i)" + _SECRET_KEY + rb"[\w.\-]*[\"']?[ \t]*(?::=|=|:)[ \t]*([\"'])([^\"'\n]{%d,})\1"
+    % MIN_VALUE)
+_BARE_SECRET = re.compile(
+    rb"(?im)^[+\- ]?[ \t]*(?:export[ \t]+)?[\w.\-]*" + _SECRET_KEY
+    + rb"[\w.\-]*[ \t]*[=:][ \t]*([^\s\"'#(){}<>,;$]{%d,})[ \t]*\r?$" % MIN_VALUE)
+# A word or a name is not a value: `password: required`, `TOKEN=UNSET`, `secret: my_secret`.
+_WORDISH = re.compile(rb"[a-z]+(?:[_\-][a-z]+)*|[A-Z]+(?:_[A-Z]+)*")
 LARGE_OUTPUT = 32 * 1024  # from here the engine's Hyperscan prefilter pays for its loading
 # A URL without a password, a path, a dotted host or a version: what config files hold besides
 # credentials, and what ordinary output is full of.
@@ -103,6 +110,10 @@ class Redactor:
             value = m.group(2)
             if not redact.plain(value, secret_key=True):
                 spans.append((m.start(2), m.end(2), redact.placeholder(value, "value")))
+        for m in _BARE_SECRET.finditer(data):
+            value = m.group(1)
+            if not redact.plain(value, secret_key=True) and not _WORDISH.fullmatch(value):
+                spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
         return _render(data, spans)
 
     def _engine(self, size: int) -> Engine:

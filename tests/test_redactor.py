@@ -89,6 +89,16 @@ def test_a_whole_file_encoded_is_hidden(redactor: Redactor) -> None:
         assert base64.b64encode(value.encode()).decode()[2:-2] not in out
 
 
+@pytest.mark.parametrize("line", [
+    "-DB_PASSWORD=Hq3-old-Pw-8Rz1",  # a line removed in a diff: in no file any more
+    "export API_TOKEN=Kd83-hf92-Lq0x",
+    "  secret: Zq8Rk2Lm4Np6",
+])
+def test_a_value_under_a_secret_named_key_in_output(redactor: Redactor, line: str) -> None:
+    value = line.rsplit("=", 1)[-1].rsplit(" ", 1)[-1]
+    hidden(redactor, f"diff --git a/.env b/.env\n{line}\n", value)
+
+
 def test_placeholders_are_deterministic_and_typed(redactor: Redactor) -> None:
     a, _ = redactor.redact_text(f"x {DB_PASSWORD} y {DB_PASSWORD}")
     holders = re.findall(r"<redacted:[^>]+>", a)
@@ -110,6 +120,8 @@ def test_the_engine_finds_what_no_file_holds(redactor: Redactor) -> None:
     "region = eu-west-1\n",
     "def main():\n    return 0\n",
     "Zz9Yy8Xx7Ww6Vv5Uu4 is in node_modules, which Guard does not walk\n",
+    "password: required\nTOKEN=UNSET\napi_key = os.environ['API_KEY']\nTOKEN_TTL=3600\n",
+    "secret_name: my_service_secret\n",
 ])
 def test_ordinary_text_passes_untouched(redactor: Redactor, text: str) -> None:
     assert redactor.redact_text(text) == (text, 0)

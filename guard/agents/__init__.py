@@ -130,6 +130,11 @@ class Agent:
     # assistant's whole tool set and a tool Guard does not know is judged by its arguments
     hook_every_tool: ClassVar[bool] = False
     hook_install: ClassVar[HookInstall | None] = None  # None: no hook Guard answers
+    # The output layer (guard.hook.output): the post-tool events Guard's hook answers (none:
+    # the assistant has no way for a hook to change a result), and whether they also come for a
+    # command that failed (Claude Code sends those as PostToolUseFailure, which no reply changes).
+    output_events: ClassVar[tuple[str, ...]] = ()
+    output_sees_failures: ClassVar[bool] = True
 
     @property
     def has_hook(self) -> bool:
@@ -170,6 +175,14 @@ class Agent:
             return Reply()
         return Reply(stderr=f"Guard: {decision.reason}\n", code=2)
 
+    def output_reply(self, event: dict[str, object], result: object, count: int,
+                     why: str) -> Reply:
+        """The answer to a post-tool event: ``result`` is the tool's result with ``count``
+        secrets replaced, or withheld because of ``why``. Nothing to change: no answer."""
+        from guard.hook.call import Reply
+
+        return Reply()
+
     def hook_matcher(self) -> str | None:
         """The tool matcher of Guard's hook, a regex: :data:`EVERY_TOOL` when the hook must see
         every tool, else the tools Guard judges (see :func:`tool_matcher`); None for an assistant
@@ -193,8 +206,13 @@ class Agent:
             return {event: handler for event in self.hook_events}
         if install.shape != "grouped":
             raise NotImplementedError(f"{self.name}: {install.shape} hooks define hook_entries")
-        return {event: {"matcher": self.hook_matcher(), "hooks": [handler]}
-                for event in self.hook_events}
+        entries: dict[str, dict[str, object]] = {
+            event: {"matcher": self.hook_matcher(), "hooks": [handler]}
+            for event in self.hook_events}
+        # every tool's result goes to the model: the output layer sees them all
+        entries.update({event: {"matcher": EVERY_TOOL, "hooks": [handler]}
+                        for event in self.output_events})
+        return entries
 
     def hook_handler(self) -> dict[str, object]:
         """The handler of ``hook_install`` with Guard's command for this assistant."""

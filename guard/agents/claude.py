@@ -99,6 +99,8 @@ class Claude(Agent):
     hook_tools = HOOK_TOOLS
     mcp_prefixes = ("mcp__",)
     hook_events = ("PreToolUse",)
+    output_events = ("PostToolUse",)
+    output_sees_failures = False  # a failing Bash command comes as PostToolUseFailure
     hook_install = HookInstall(".claude/settings.json", "~/.claude/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
@@ -108,6 +110,17 @@ class Claude(Agent):
     def hook_reply(self, decision: Decision, call: Call, event: dict[str, object],
                    ctx: Context | None = None) -> Reply:
         return claude_reply(decision, call, event, ctx, rewrite=True)
+
+    def output_reply(self, event: dict[str, object], result: object, count: int,
+                     why: str) -> Reply:
+        """``updatedToolOutput`` of the same shape replaces the result (Claude Code ignores, and
+        lets through, a replacement of another shape)."""
+        from guard.hook.call import Reply, dumps
+
+        if not count and not why:
+            return Reply()
+        return Reply(stdout=dumps({"hookSpecificOutput": {
+            "hookEventName": "PostToolUse", "updatedToolOutput": result}}))
 
     def render(self, policy: Policy) -> list[str]:
         specs = dict.fromkeys(s for s in (rule_path(line.pattern)

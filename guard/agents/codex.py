@@ -39,6 +39,7 @@ class Codex(Agent):
     hook_tools = HOOK_TOOLS
     mcp_prefixes = ("mcp__",)
     hook_events = ("PreToolUse",)
+    output_events = ("PostToolUse",)
     hook_every_tool = True  # Codex's other tools (and new ones) are judged by their arguments
     hook_install = HookInstall(".codex/hooks.json", "~/.codex/hooks.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
@@ -64,6 +65,18 @@ class Codex(Agent):
             reply.stderr = f"Guard: {decision.reason}\n"
             reply.code = 2
         return reply
+
+    def output_reply(self, event: dict[str, object], result: object, count: int,
+                     why: str) -> Reply:
+        """``decision: block`` gives the model the reason instead of the output: the reason
+        carries the redacted output."""
+        from guard.hook.call import Reply, dumps
+        from guard.hook.output import notice, text_of
+
+        if not count and not why:
+            return Reply()
+        reason = notice(count, why) if why else f"{notice(count, why)}\n{text_of(result)}"
+        return Reply(stdout=dumps({"decision": "block", "reason": reason}))
 
 
 AGENT = Codex()

@@ -70,6 +70,7 @@ class Gemini(IgnoreFileAgent):
     hook_tools = HOOK_TOOLS
     mcp_prefixes = ("mcp_",)
     hook_events = ("BeforeTool",)
+    output_events = ("AfterTool",)
     hook_install = HookInstall(".gemini/settings.json", "~/.gemini/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "name": "guard",
                                 "timeout": 30000})  # Gemini CLI counts milliseconds
@@ -84,6 +85,18 @@ class Gemini(IgnoreFileAgent):
         if decision.allowed:
             return Reply()
         return Reply(stdout=dumps({"decision": "deny", "reason": f"Guard: {decision.reason}"}))
+
+    def output_reply(self, event: dict[str, object], result: object, count: int,
+                     why: str) -> Reply:
+        """``decision: deny`` gives the model ``{"error": reason}`` instead of the result: the
+        reason carries the redacted result."""
+        from guard.hook.call import Reply, dumps
+        from guard.hook.output import notice, text_of
+
+        if not count and not why:
+            return Reply()
+        reason = notice(count, why) if why else f"{notice(count, why)}\n{text_of(result)}"
+        return Reply(stdout=dumps({"decision": "deny", "reason": reason}))
 
 
 AGENT = Gemini()

@@ -32,6 +32,7 @@ class Qwen(IgnoreFileAgent):
     hook_tools = HOOK_TOOLS
     mcp_prefixes = ("mcp_",)
     hook_events = ("PreToolUse",)
+    output_events = ("PostToolUse",)
     # Qwen Code counts milliseconds too (hookRunner.ts): 30 would time out, and fail open
     hook_install = HookInstall(".qwen/settings.json", "~/.qwen/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30000})
@@ -46,6 +47,18 @@ class Qwen(IgnoreFileAgent):
         from guard.agents.claude import claude_reply
 
         return claude_reply(decision, call, event, ctx, rewrite=False)
+
+    def output_reply(self, event: dict[str, object], result: object, count: int,
+                     why: str) -> Reply:
+        """``continue: false`` gives the model the ``stopReason`` instead of the result, and the
+        session goes on: the reason carries the redacted result."""
+        from guard.hook.call import Reply, dumps
+        from guard.hook.output import notice, text_of
+
+        if not count and not why:
+            return Reply()
+        reason = notice(count, why) if why else f"{notice(count, why)}\n{text_of(result)}"
+        return Reply(stdout=dumps({"continue": False, "stopReason": reason}))
 
 
 AGENT = Qwen()

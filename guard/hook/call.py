@@ -80,6 +80,8 @@ def tool_call(table: dict[str, tuple[str, ...]], tool: str, args: object, cwd: s
                     glob=first(args, keys[2]) if len(keys) > 2 else None, args=args, cwd=cwd)
     if kind == "list":
         return Call("list", tool, args=args, cwd=cwd)
+    if kind == "other" or not keys:  # judged by its arguments, like a tool Guard does not know
+        return Call("other", tool, args=args, cwd=cwd)
     value = first(args, keys[0])
     if not value:
         return Call("bad", tool, problem=f"{tool} came without {keys[0].split('|')[0]}")

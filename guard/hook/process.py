@@ -74,6 +74,10 @@ def run(agent: Agent, raw: bytes, env: dict[str, str] | None = None) -> Reply:
     if not isinstance(event, dict):
         call = Call("bad", problem="the hook event on stdin is not a JSON object")
         return agent.hook_reply(refusal(call), call, {})
+    if agent.output_events and event.get("hook_event_name") in agent.output_events:
+        from guard.hook import output
+
+        return output.answer(agent, event, env)
     try:
         call = agent.hook_call(event)
         if call.kind in ("skip", "list"):  # nothing to judge: no config, no rules to load

@@ -83,11 +83,12 @@ def test_install_target_is_where_the_hook_is_looked_for(name: str) -> None:
         assert entries == {}
         assert {Path(install.project).name, Path(install.user).name} == {agent.hook_events[0]}
         return
-    assert list(entries) == list(agent.hook_events)
+    assert list(entries) == [*agent.hook_events, *agent.output_events]
     assert HOOK_COMMAND.format(name=name) in agent.hook_handler().values()
     if install.shape == "grouped":
-        for entry in entries.values():
-            assert entry["matcher"] == agent.hook_matcher()
+        for event, entry in entries.items():  # the output layer sees every tool's result
+            want = agent.hook_matcher() if event in agent.hook_events else ".*"
+            assert entry["matcher"] == want
 
 
 def test_agents_without_a_hook_describe_none() -> None:

@@ -130,9 +130,10 @@ def test_claude_mcp_tool_with_a_path(repo: Path) -> None:
     assert ask("claude", event, repo).stdout == ""
 
 
-def test_claude_other_events_are_ignored(repo: Path) -> None:
+@pytest.mark.parametrize("name", ["Notification", "Stop", "PostToolUseFailure"])
+def test_claude_other_events_are_ignored(repo: Path, name: str) -> None:
     event = claude_event(repo, "Read", file_path=str(repo / ".env"))
-    event["hook_event_name"] = "PostToolUse"
+    event["hook_event_name"] = name
     assert ask("claude", event, repo).stdout == ""
 
 

@@ -24,10 +24,8 @@ clients truncate long results: the worst case is measured.
 
 from __future__ import annotations
 
-import glob as globlib
 import json
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,15 +37,16 @@ from tests.attacks.tools import (
     HookRun,
     ToolError,
     apply_patch,
+    claude_grep,
     edit_file,
+    gemini_grep,
     git_ignored,
     guard_hook,
-    is_binary,
     mcp_server,
     numbered,
+    read_many,
     read_text,
     resolve,
-    ripgrep,
     run_shell,
     snippet,
     write_file,
@@ -274,7 +273,7 @@ class Claude(Client):
                 "filePath": resolve(sb, path), "content": "\n".join(chosen),
                 "numLines": len(chosen), "startLine": start, "totalLines": len(lines)}})
         if tool == "Grep":
-            return ToolRun(True, self._grep(sb, args))
+            return ToolRun(True, claude_grep(sb, args))
         if tool == "Glob":
             base = resolve(sb, args.get("path") or ".")
             names = sorted(str(p) for p in Path(base).glob(args["pattern"]) if p.is_file())
@@ -297,26 +296,6 @@ class Claude(Client):
         if mcp is not None:
             return ToolRun(True, [{"type": "text", "text": mcp_server(sb, *mcp, args)}])
         raise ToolError(f"No such tool available: {tool}")
-
-    def _grep(self, sb: Sandbox, args: dict[str, Any]) -> dict[str, Any]:
-        mode = args.get("output_mode") or "files_with_matches"
-        context = {f: int(args[f]) for f in ("-A", "-B", "-C") if args.get(f)}
-        lines = ripgrep(sb, args["pattern"], args.get("path"), files=mode == "files_with_matches",
-                        count=mode == "count", glob=args.get("glob"),
-                        ignore_case=bool(args.get("-i")), context=context,
-                        multiline=bool(args.get("multiline")), file_type=args.get("type"))
-        if mode == "files_with_matches":
-            names = [ln.rstrip("\0") for ln in lines]
-            return {"mode": mode, "numFiles": len(names), "filenames": names, "content": "",
-                    "numLines": 0}
-        text_lines = [ln.replace("\0", ":", 1) for ln in lines]
-        if args.get("-n") is False and mode == "content":
-            text_lines = [re.sub(r"^([^:]*):\d+[:-]", r"\1:", ln) for ln in text_lines]
-        if args.get("head_limit"):
-            text_lines = text_lines[:int(args["head_limit"])]
-        names = list(dict.fromkeys(ln.split("\0", 1)[0] for ln in lines))
-        return {"mode": mode, "numFiles": len(names), "filenames": names,
-                "content": "\n".join(text_lines), "numLines": len(text_lines)}
 
     def render(self, tool: str, run: ToolRun) -> str:
         if not run.ok:
@@ -442,9 +421,13 @@ class _GeminiFamily(Client):
                 text = "\n".join(lines[lo:lo + int(limit or 2000)])
             return ok(text, "")
         if tool == "read_many_files":
-            return ok(self._read_many(sb, args))
+            other = "include" if self.many_key != "include" else "paths"
+            patterns = [*(args.get(self.many_key) or []), *(args.get(other) or [])]
+            return ok(read_many(sb, patterns, list(args.get("exclude") or [])))
         if tool in ("grep_search", "search_file_content"):
-            return ok(self._grep(sb, args))
+            path = args.get(self.search_dir_key) or args.get("dir_path") or args.get("path")
+            return ok(gemini_grep(sb, args["pattern"], path, args.get(self.search_glob_key)
+                                  or args.get("include"), bool(args.get("no_ignore"))))
         if tool == "glob":
             base = Path(resolve(sb, args.get("dir_path") or args.get("path") or "."))
             names = sorted(str(p) for p in base.glob(args["pattern"]) if p.is_file()
@@ -477,54 +460,6 @@ class _GeminiFamily(Client):
             if isinstance(args.get(k), str) and args[k]:
                 return args[k]
         raise KeyError(keys[0])
-
-    def _read_many(self, sb: Sandbox, args: dict[str, Any]) -> str:
-        """Every file the patterns name, minus git-ignored ones and the default excludes,
-        concatenated with Gemini's separators."""
-        patterns = list(args.get(self.many_key) or []) + list(
-            args.get("include" if self.many_key != "include" else "paths") or [])
-        excludes = list(args.get("exclude") or [])
-        found: list[Path] = []
-        for pat in patterns:
-            p = Path(resolve(sb, pat))
-            if p.is_dir():
-                found += [q for q in p.rglob("*") if q.is_file()]
-            elif any(ch in pat for ch in "*?["):
-                found += [sb.repo / q for q in globlib.glob(pat, root_dir=sb.repo, recursive=True,
-                                                            include_hidden=True)
-                          if (sb.repo / q).is_file()]
-            elif p.is_file():
-                found.append(p)
-        parts, seen = [], set()
-        for q in found:
-            rel = os.path.relpath(q, sb.repo)
-            if q in seen or ".git" in Path(rel).parts or "node_modules" in Path(rel).parts:
-                continue
-            seen.add(q)
-            if any(Path(rel).match(x) for x in excludes) or git_ignored(sb, str(q)):
-                continue
-            if is_binary(sb, str(q)):
-                continue
-            parts.append(f"--- {q} ---\n\n{read_text(sb, str(q))}\n\n")
-        if not parts:
-            return "No files matching the criteria were found or all were skipped."
-        return "".join(parts) + "--- End of content ---"
-
-    def _grep(self, sb: Sandbox, args: dict[str, Any]) -> str:
-        path = args.get(self.search_dir_key) or args.get("dir_path") or args.get("path")
-        lines = ripgrep(sb, args["pattern"], path, glob=args.get(self.search_glob_key)
-                        or args.get("include"), no_ignore=bool(args.get("no_ignore")))
-        if not lines:
-            return f'No matches found for pattern "{args["pattern"]}".'
-        by_file: dict[str, list[str]] = {}
-        for ln in lines:
-            name, _, rest = ln.partition("\0")
-            num, _, text = rest.partition(":")
-            by_file.setdefault(os.path.relpath(name, sb.repo), []).append(f"L{num}: {text}")
-        body = "".join(f"File: {name}\n" + "\n".join(hits) + "\n---\n"
-                       for name, hits in by_file.items())
-        return (f'Found {len(lines)} matches for pattern "{args["pattern"]}" in the workspace '
-                f"directory:\n---\n{body}")
 
     def render(self, tool: str, run: ToolRun) -> str:
         return str(run.response.get("llmContent", ""))

@@ -234,8 +234,10 @@ class Verdict:
 
 def judge(outcome: Outcome, expect: tuple[str, ...] = ()) -> Verdict:
     text = outcome.model_text
-    internal = [line.strip() for line in (outcome.hook_output() + "\n" + text).split("\n")
+    internal = [line.strip() for line in outcome.hook_output().split("\n")
                 if INTERNAL_ERROR in line.lower() or line.startswith("Traceback")]
+    internal += [line.strip() for line in text.split("\n") if INTERNAL_ERROR in line.lower()
+                 and line.strip() not in internal]
     return Verdict(leaks=find_leaks(text), denied=outcome.denied, reason=outcome.reason,
                    missing=[e for e in expect if e not in text], internal=internal)
 

@@ -12,6 +12,7 @@ Runs ``-j`` calls at a time (default 2), each worker in its own sandbox.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import threading
@@ -20,10 +21,10 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.attacks.clients import HookFn, HookRun, guard_hook
+from tests.attacks.clients import HookFn, HookRun, Outcome, guard_hook
 from tests.attacks.corpus import AGENTS, CASES, Case
 from tests.attacks.judge import Verdict, explain, run_case
-from tests.attacks.sandbox import Sandbox, World
+from tests.attacks.sandbox import SOURCES, Sandbox, World
 
 
 def no_hook(agent: str, event: dict, sb: Sandbox) -> HookRun:
@@ -31,27 +32,29 @@ def no_hook(agent: str, event: dict, sb: Sandbox) -> HookRun:
     return HookRun()
 
 
-def run_all(cases: list[Case], hook: HookFn, jobs: int, base: Path,
-            ) -> list[tuple[Case, Verdict, str]]:
+Result = tuple[Case, Verdict, str, Outcome | None]
+
+
+def run_all(cases: list[Case], hook: HookFn, jobs: int, base: Path) -> list[Result]:
     local = threading.local()
     counter = iter(range(1_000_000))
     lock = threading.Lock()
 
-    def one(case: Case) -> tuple[Case, Verdict, str]:
+    def one(case: Case) -> Result:
         if not hasattr(local, "world"):
             with lock:
                 n = next(counter)
             local.world = World(base / f"worker{n}")
         outcome, verdict = run_case(local.world, case, hook)
-        return case, verdict, explain(case, outcome, verdict)
+        return case, verdict, explain(case, outcome, verdict), outcome
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(one, cases))
 
 
-def table(results: list[tuple[Case, Verdict, str]]) -> str:
+def table(results: list[Result]) -> str:
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for case, verdict, _ in results:
+    for case, verdict, _, _ in results:
         for key in (f"class {case.cls}", f"agent {case.agent}", "total"):
             r = rows[key]
             if case.ordinary:
@@ -87,6 +90,33 @@ def table(results: list[tuple[Case, Verdict, str]]) -> str:
     return "\n".join(lines)
 
 
+def by_source(results: list[Result]) -> str:
+    """How many attack calls leaked each canary."""
+    counts: dict[str, int] = defaultdict(int)
+    for case, verdict, _, _ in results:
+        if not case.ordinary:
+            for leak in verdict.leaks:
+                counts[leak.key] += 1
+    if not counts:
+        return ""
+    width = max(len(SOURCES[k]) for k in counts)
+    return "\n".join(f"  {SOURCES[k]:{width}}  {n:>4}" for k, n in
+                     sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def latency(results: list[Result]) -> str:
+    """The hook processes' wall time, pre-tool and post-tool (with the machine's load)."""
+    out = []
+    for name in ("pre", "post"):
+        times = sorted(getattr(o, name).seconds * 1000 for *_, o in results
+                       if o is not None and getattr(o, name) is not None)
+        if times:
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            out.append(f"{name}-tool {statistics.median(times):.0f} ms median, {p95:.0f} ms p95 "
+                       f"({len(times)} runs)")
+    return "guard hook latency: " + "; ".join(out) if out else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.attacks.report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,13 +135,18 @@ def main(argv: list[str] | None = None) -> int:
         results = run_all(cases, no_hook if args.baseline else guard_hook, args.jobs, Path(tmp))
     elapsed = time.monotonic() - start
     if args.verbose:
-        for case, verdict, text in results:
+        for case, verdict, text, _ in results:
             if verdict.problems(case.ordinary):
                 print(text, end="\n\n")
     mode = "baseline: no hook" if args.baseline else "through guard hook"
     print(f"Guard attack corpus ({mode}): {len(cases)} calls in {elapsed:.0f} s, "
           f"{args.jobs} at a time\n")
     print(table(results))
+    if not args.baseline:
+        print("\n" + latency(results))
+    sources = by_source(results)
+    if sources:
+        print("\nattack calls that leaked each canary:\n" + sources)
     print("\nattacks: leaked = a canary reached the model (raw or decoded); denied = the "
           "pre-tool hook or the client refused the call\nordinary: denied = refused; missing = "
           "ran but its expected content did not reach the model; errors = Guard internal "

@@ -9,12 +9,14 @@ Output is not truncated the way the clients truncate long results: the worst cas
 from __future__ import annotations
 
 import contextlib
+import glob as globlib
 import json
 import os
 import re
 import signal
 import sqlite3
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ class HookRun:
     stderr: str = ""
     code: int = 0
     timed_out: bool = False
+    seconds: float = 0.0  # wall time of the hook process
 
     def json(self) -> dict[str, Any] | None:
         """stdout as a JSON object, or None (no output, not JSON, not an object)."""
@@ -56,13 +59,14 @@ HookFn = Callable[[str, dict[str, Any], Sandbox], HookRun]
 def guard_hook(agent: str, event: dict[str, Any], sb: Sandbox) -> HookRun:
     """The real ``guard hook AGENT``, started as the client starts it: the event on stdin, the
     client's environment, the project directory as cwd."""
+    start = time.monotonic()
     try:
         proc = subprocess.run([*guard_command(), "hook", agent], input=json.dumps(event),
                               capture_output=True, text=True, errors="replace", cwd=sb.repo,
                               env=sb.hook_env(), timeout=HOOK_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        return HookRun(code=-1, timed_out=True)
-    return HookRun(proc.stdout, proc.stderr, proc.returncode)
+        return HookRun(code=-1, timed_out=True, seconds=time.monotonic() - start)
+    return HookRun(proc.stdout, proc.stderr, proc.returncode, seconds=time.monotonic() - start)
 
 
 # --- executing tools ----------------------------------------------------------------------------
@@ -181,6 +185,77 @@ def ripgrep(sb: Sandbox, pattern: str, path: str | None, *, files: bool = False,
     if proc.returncode not in (0, 1):
         raise ToolError(proc.stderr.decode("utf-8", "replace").strip() or "ripgrep failed")
     return [ln for ln in proc.stdout.decode("utf-8", "replace").splitlines() if ln]
+
+
+def claude_grep(sb: Sandbox, args: dict[str, Any]) -> dict[str, Any]:
+    """Claude Code's Grep: ripgrep over hidden files, .gitignore respected; its
+    ``tool_response``."""
+    mode = args.get("output_mode") or "files_with_matches"
+    context = {f: int(args[f]) for f in ("-A", "-B", "-C") if args.get(f)}
+    lines = ripgrep(sb, args["pattern"], args.get("path"), files=mode == "files_with_matches",
+                    count=mode == "count", glob=args.get("glob"),
+                    ignore_case=bool(args.get("-i")), context=context,
+                    multiline=bool(args.get("multiline")), file_type=args.get("type"))
+    if mode == "files_with_matches":
+        names = [ln.rstrip("\0") for ln in lines]
+        return {"mode": mode, "numFiles": len(names), "filenames": names, "content": "",
+                "numLines": 0}
+    text_lines = [ln.replace("\0", ":", 1) for ln in lines]
+    if args.get("-n") is False and mode == "content":
+        text_lines = [re.sub(r"^([^:]*):\d+[:-]", r"\1:", ln) for ln in text_lines]
+    if args.get("head_limit"):
+        text_lines = text_lines[:int(args["head_limit"])]
+    names = list(dict.fromkeys(ln.split("\0", 1)[0] for ln in lines))
+    return {"mode": mode, "numFiles": len(names), "filenames": names,
+            "content": "\n".join(text_lines), "numLines": len(text_lines)}
+
+
+def read_many(sb: Sandbox, patterns: list[str], excludes: list[str]) -> str:
+    """Gemini CLI's read_many_files: every file the patterns name, minus git-ignored ones, binary
+    ones and the default excludes, concatenated with its separators."""
+    found: list[Path] = []
+    for pat in patterns:
+        p = Path(resolve(sb, pat))
+        if p.is_dir():
+            found += [q for q in p.rglob("*") if q.is_file()]
+        elif any(ch in pat for ch in "*?["):
+            found += [sb.repo / q for q in globlib.glob(pat, root_dir=sb.repo, recursive=True,
+                                                        include_hidden=True)
+                      if (sb.repo / q).is_file()]
+        elif p.is_file():
+            found.append(p)
+    parts, seen = [], set()
+    for q in found:
+        rel = os.path.relpath(q, sb.repo)
+        if q in seen or ".git" in Path(rel).parts or "node_modules" in Path(rel).parts:
+            continue
+        seen.add(q)
+        if any(Path(rel).match(x) for x in excludes) or git_ignored(sb, str(q)):
+            continue
+        if is_binary(sb, str(q)):
+            continue
+        parts.append(f"--- {q} ---\n\n{read_text(sb, str(q))}\n\n")
+    if not parts:
+        return "No files matching the criteria were found or all were skipped."
+    return "".join(parts) + "--- End of content ---"
+
+
+def gemini_grep(sb: Sandbox, pattern: str, path: str | None, glob: str | None,
+                no_ignore: bool) -> str:
+    """Gemini CLI's grep_search (ripgrep; .gitignore respected unless ``no_ignore``): its
+    llmContent."""
+    lines = ripgrep(sb, pattern, path, glob=glob, no_ignore=no_ignore)
+    if not lines:
+        return f'No matches found for pattern "{pattern}".'
+    by_file: dict[str, list[str]] = {}
+    for ln in lines:
+        name, _, rest = ln.partition("\0")
+        num, _, text = rest.partition(":")
+        by_file.setdefault(os.path.relpath(name, sb.repo), []).append(f"L{num}: {text}")
+    body = "".join(f"File: {name}\n" + "\n".join(hits) + "\n---\n"
+                   for name, hits in by_file.items())
+    return (f'Found {len(lines)} matches for pattern "{pattern}" in the workspace '
+            f"directory:\n---\n{body}")
 
 
 def write_file(sb: Sandbox, path: str, content: str) -> bool:

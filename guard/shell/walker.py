@@ -12,6 +12,7 @@ when nothing matches today).
 from __future__ import annotations
 
 import os
+import re
 
 from guard.shell import parse as sp
 from guard.shell import programs
@@ -148,10 +149,33 @@ class ShellWalker:
         """Each command is fed what the previous one prints; returns what the last prints."""
         out: Static | Listing | None = None
         feed: object = None
+        dumps_before = len(self.r.env_dumps)
         for i, cmd in enumerate(pipeline):
+            if i and len(self.r.env_dumps) > dumps_before and self.names_only(cmd):
+                # `env | cut -d= -f1`: the environment's names reach the output, not its values
+                del self.r.env_dumps[dumps_before:]
+            dumps_before = len(self.r.env_dumps)
             out = self.command(cmd, feed, piped=i > 0)
             feed = UNKNOWN if out is None else out
         return out
+
+    def names_only(self, cmd: sp.Command) -> bool:
+        """Whether ``cmd`` keeps only what stands before ``=`` on each line of its input:
+        ``cut -d= -f1``, ``awk -F= '{print $1}'``, ``sed 's/=.*//'``."""
+        if not isinstance(cmd, sp.Simple) or cmd.redirects or cmd.loop:
+            return False
+        words = [a.text for w in cmd.words for a in self.expand(w)]
+        if not words or any("$(" in t or "`" in t for t in words):
+            return False
+        name, args = os.path.basename(words[0]), words[1:]
+        joined = " ".join(args)
+        if name == "cut":
+            return bool(re.fullmatch(r"(?:-d\s?=|--delimiter==|-f\s?1|--fields=1|\s)+", joined))
+        if name in ("awk", "gawk", "mawk"):
+            return bool(re.fullmatch(r"-F\s?=\s+\{\s*print \$1;?\s*\}", joined))
+        if name == "sed":
+            return bool(re.fullmatch(r"(?:-e\s+)?s([/|#])=\.\*\$?\1\1g?", joined))
+        return False
 
     def command(self, cmd: sp.Command, feed: object, piped: bool) -> Static | Listing | None:
         """Walk one command of a pipeline; ``feed`` is what the previous one printed."""

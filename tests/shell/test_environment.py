@@ -26,6 +26,13 @@ ROWS = [
     ("local x=.env; cat $x", {"read .env"}),
     ("set", Expect(env=("set",))),
     ("set | grep DB", Expect(env=("set",))),
+    # the names of the environment, not its values
+    ("env | cut -d= -f1", ALLOWED),
+    ("env | cut -f1 -d=", ALLOWED),
+    ("printenv | awk -F= '{print $1}'", ALLOWED),
+    ("env | sed 's/=.*//'", ALLOWED),
+    ("env | cut -d= -f2", Expect(env=("env",))),
+    ("env | sort | cut -d= -f1", Expect(env=("env",))),
     ("set -euo pipefail", ALLOWED),
     ("set -a; source .env; set +a", {"source .env"}),
     # dotenv: python-dotenv's list and get print, the rest (and dotenv-cli) load

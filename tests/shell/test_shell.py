@@ -77,6 +77,8 @@ def clean_ctx(repo: Path, home: Path) -> Context:
 
 
 ALLOWED = [
+    "grep -c KEY .env",  # a count: no line of .env reaches the output
+    "env | cut -d= -f1",  # the names of the environment, not its values
     "ls", "ls -la", "git status", "git log --oneline -5", "git diff", "git diff -- src/app.py",
     "pytest", "pytest -k env tests/", "npm test", "npm run build && npm test",
     "cat README.md", "cat src/app.py | head -5", "grep -r foo src", "grep -rn TODO src scripts",
@@ -141,7 +143,6 @@ DENIED = [
     ("cat `echo .env`", "deny", [".env"]),
     ("cat \"$(printf '%s' .env)\"", "deny", [".env"]),
     ("grep -r PASSWORD .", "deny", [".env", "--glob '!.env'"]),
-    ("grep -c KEY .env", "deny", [".env"]),
     ("grep -rl PASSWORD . | xargs cat", "deny", [".env"]),
     ("rg PASSWORD", "deny", ["deploy/id_rsa"]),
     ("rg -uu PASSWORD src .", "deny", [".env"]),

@@ -100,9 +100,13 @@ def _search(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
     trees: list[str] = []
     for a in pos:
         path = w.abspath(a.text) if a.text else ""
-        if a.listing is None and recursive and path and os.path.isdir(path):
-            w.touch("read", a, name, scope="tree", **scope_kw)
+        tree = a.listing is None and recursive and bool(path) and os.path.isdir(path)
+        if tree:
             trees.append(path)
+        if listing_only:
+            continue  # names, counts or a status: no line of any file reaches the output
+        if tree:
+            w.touch("read", a, name, scope="tree", **scope_kw)
         else:
             w.touch("read", a, name)
     if listing_only and trees:

@@ -183,6 +183,29 @@ class Agent:
 
         return Reply()
 
+    def output_installed(self, root: str) -> bool:
+        """Whether Guard's hook is configured on one of :attr:`output_events` in a hook file of
+        this assistant (project or user): then the output layer redacts what a tool prints."""
+        if not self.output_events:
+            return False
+        import glob
+        import json
+        import re
+
+        for pattern in self.hook_files:
+            for path in glob.glob(os.path.join(root, os.path.expanduser(pattern))):
+                try:
+                    with open(path, encoding="utf-8") as f:
+                        hooks = json.load(f).get("hooks")
+                except (OSError, ValueError, AttributeError):
+                    continue
+                if not isinstance(hooks, dict):
+                    continue
+                for event in self.output_events:
+                    if re.search(_HOOK_COMMAND, json.dumps(hooks.get(event))):
+                        return True
+        return False
+
     def hook_matcher(self) -> str | None:
         """The tool matcher of Guard's hook, a regex: :data:`EVERY_TOOL` when the hook must see
         every tool, else the tools Guard judges (see :func:`tool_matcher`); None for an assistant

@@ -192,6 +192,13 @@ def claude_reply(decision: Decision, call: Call, event: dict[str, object], ctx: 
 
     if decision.allowed:
         return Reply()
+    if decision.action == "rewrite" and rewrite and call.kind == "shell":
+        # updatedInput without a permissionDecision: Claude Code runs the rewritten command
+        # through its own permission rules, as it would have the original (verified 2.1.197)
+        updated = dict(call.args) if isinstance(call.args, dict) else {}
+        updated["command"] = decision.replacement
+        return Reply(stdout=dumps({"hookSpecificOutput": {
+            "hookEventName": "PreToolUse", "updatedInput": updated}}))
     if call.kind == "bad" and not event:
         # not even JSON: exit 2 blocks whatever Claude Code makes of stdout
         return Reply(stderr=f"Guard: {decision.reason}\n", code=2)

@@ -38,6 +38,12 @@ class Context:
         self.judge = Judge(config, pack=pack, root=self.root, home=self.home)
         self.config = config
         self.pack = self.judge.pack
+        # The output layer (guard.hook.output) is installed for this assistant: what a call
+        # prints is redacted before the model sees it, so reading a tree need not be refused.
+        # Unless it also sees failed commands (Claude Code does not), shell commands are
+        # rewritten to succeed (guard.hook.decide.always_succeeds).
+        self.output_layer = False
+        self.output_sees_failures = True
         self._memo: dict[tuple[str, bool], str | None] = {}
         self._leaked: dict[str, str] | None = None
         self._model: Session | None = None  # made when a file first needs it

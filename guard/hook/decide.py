@@ -27,8 +27,10 @@ _ENV_DUMP_WORDS = frozenset({"env", "printenv", "environ", "export", "declare", 
 
 
 class Decision:
-    """``allow``, ``deny`` or ``view`` (deny, and show the redacted view of ``path`` instead:
-    an assistant that can substitute a tool's input runs ``replacement``)."""
+    """``allow``, ``deny``, ``view`` (deny, and show the redacted view of ``path`` instead:
+    an assistant that can substitute a tool's input runs ``replacement``) or ``rewrite`` (run
+    the shell command ``replacement`` instead; only for an assistant that can substitute a
+    tool's input)."""
 
     __slots__ = ("action", "path", "reason", "replacement")
 
@@ -115,6 +117,8 @@ def decide_search(cwd: str, path: str | None = None, pattern: str | None = None,
     target = ctx.abspath(path or ".")
     if listing:
         return ALLOW  # names are not contents
+    if ctx.output_layer and os.path.isdir(target):
+        return ALLOW  # the output layer redacts what the search prints: no walk, no refusal
     if not os.path.isdir(target):
         why = ctx.sensitive(target)
         if why is None:
@@ -188,8 +192,12 @@ def decide_shell(command: str, cwd: str, env: dict[str, str] | None = None,
     if analysis.error:
         return _unparsable(ctx, command, analysis.error)
     reasons: list[str] = []
+    covered: list[str] = []  # what the output layer makes safe: reading trees, the environment
     view_paths: list[str] = []
     for access in analysis.accesses:
+        if ctx.output_layer and access.op == "read" and access.scope != "file":
+            covered.append(f"`{access.command}` reads {ctx.shown(access.path)}")
+            continue
         reason = _access_reason(ctx, access)
         if reason:
             reasons.append(reason)
@@ -203,9 +211,17 @@ def decide_shell(command: str, cwd: str, env: dict[str, str] | None = None,
             reasons.append(f"`{cmd}` is given the pattern {word}, which could match a sensitive "
                            f"file ({could}); name the files you need instead")
     reasons.extend(analysis.dynamic)
-    reasons.extend(_environment_reasons(ctx, analysis))
+    if ctx.output_layer:
+        covered.extend(_environment_reasons(ctx, analysis))
+    else:
+        reasons.extend(_environment_reasons(ctx, analysis))
     if not reasons:
-        return ALLOW
+        if not ctx.output_layer or ctx.output_sees_failures:
+            return ALLOW  # whatever it prints passes the output layer, failed or not
+        # otherwise the command is run so that it succeeds: the only way its output reaches
+        # the output layer when it fails
+        return Decision("rewrite", "run so that its output passes Guard's output layer even "
+                        "when it fails", replacement=always_succeeds(command))
     more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
     text = reasons[0] + more + "."
     if analysis.simple is not None and len(analysis.simple[1]) == len(view_paths) == len(
@@ -217,6 +233,29 @@ def decide_shell(command: str, cwd: str, env: dict[str, str] | None = None,
     if view_paths:
         text += f" `{view_command(ctx, view_paths[0])}` shows its keys without the values."
     return _deny(ctx, text)
+
+
+# What a plain `CMD || echo …` suffix cannot make succeed, or would break: an exit, exec or
+# errexit that ends the shell first, a heredoc or a comment that the suffix would land in, a
+# command sent to the background, a line continuation.
+_SUFFIX_UNSAFE = re.compile(r"(?:^|[\s;&|(`])(?:exit|exec|return|trap|set\s+-\w*e\w*|set\s+-o\s+"
+                            r"errexit)\b|<<|(?:^|\s)#|(?<![&>])&\s*$|\\\s*$")
+
+
+def always_succeeds(command: str) -> str:
+    """``command`` run so that it exits 0 whatever happens inside: an assistant that withholds
+    nothing from a failed command (Claude Code sends its output as PostToolUseFailure, which no
+    hook can change) then gives its output to the output layer like any other.
+
+    A ``|| echo`` suffix with a plain message where that is enough: Claude Code's permission
+    rules approve it exactly when they approve the command (verified with 2.1.197), and a ``cd``
+    in it still takes effect. Else (an ``exit``, a heredoc, a comment…) a subshell, so that an
+    ``exit`` inside ends only the subshell; Claude Code asks before running that form unless
+    every command is allowed."""
+    body = command.rstrip().rstrip(";").rstrip()
+    if body and not _SUFFIX_UNSAFE.search(body):
+        return f'{body} || echo "[the command failed]"'
+    return f'( {command}\n) || echo "[exit status $?]"'
 
 
 def _access_reason(ctx: Context, access: shell.Access) -> str:

@@ -85,6 +85,9 @@ def run(agent: Agent, raw: bytes, env: dict[str, str] | None = None) -> Reply:
         if call.kind == "bad":
             return agent.hook_reply(refusal(call), call, event)
         ctx = Context(call.cwd or os.getcwd(), env)
+        if agent.output_installed(ctx.root):
+            ctx.output_layer = True
+            ctx.output_sees_failures = agent.output_sees_failures
         decision = judge(call, ctx)
         return agent.hook_reply(decision, call, event, ctx)
     except Exception as e:  # a bug must not let a secret through (see the module docstring)

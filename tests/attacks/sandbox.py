@@ -35,6 +35,7 @@ from string import ascii_letters, ascii_lowercase, ascii_uppercase, digits
 from typing import Any
 
 from tests.attacks.project import ORDINARY_FILES
+from tests.conftest import guard_command
 
 ALNUM = ascii_letters + digits
 B64 = ALNUM + "+/"
@@ -380,6 +381,13 @@ def build(root: Path, cache: Path | None = None) -> Sandbox:
     (repo / "backup.tar.gz").write_bytes(_backup(c))
     _database(repo / "data" / "app.db", c)
     (repo / "config" / "runtime.conf").symlink_to("../.env")
+    # Guard installed as a user installs it, for the assistants the corpus simulates: their
+    # user settings in the sandbox HOME name its pre- and post-tool hooks
+    env = dict(sb.hook_env(), HOME=str(sb.home))
+    proc = subprocess.run([*guard_command(), "install", "--user", "claude", "gemini", "qwen",
+                           "codex"], cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
     return sb
 
 

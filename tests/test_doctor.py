@@ -4,6 +4,7 @@ are on disk, with hooks and caveats."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -70,16 +71,30 @@ def test_a_stale_manifest_shows_which_file_is_exposed(repo: Path) -> None:
 
 
 def test_a_guard_hook_counts_as_protection(repo: Path) -> None:
+    from guard.commands import install_agents
+
     (repo / ".claude").mkdir()
-    (repo / ".claude" / "settings.json").write_text(
-        '{"hooks": {"PreToolUse": [{"matcher": "Read|Grep|Glob|Bash", "hooks": '
-        '[{"type": "command", "command": "guard hook claude"}]}]}}\n')
+    command = install_agents.hook_command("claude")  # what `guard install` writes
+    (repo / ".claude" / "settings.json").write_text(json.dumps({"hooks": {"PreToolUse": [
+        {"matcher": "Read|Grep|Glob|Bash", "hooks": [{"type": "command", "command": command}]}]}}))
     out = _doctor(repo, agents=["claude"])
     assert _cells(out, ".env") == {"claude": "H"}
     protect.run(root=str(repo), agents=["claude"])
     out = _doctor(repo, agents=["claude"])
     assert _cells(out, ".env") == {"claude": "MH"}
-    assert "hook: installed" in out
+    assert "hook: installed and answering; output layer: off" in out
+
+
+def test_a_hook_that_cannot_start_is_no_protection(repo: Path) -> None:
+    """A hook whose guard is gone (a deleted virtualenv), or a bare `guard hook claude` where the
+    assistant's PATH has none: the assistant runs the tool anyway, so doctor must not count it."""
+    (repo / ".claude").mkdir()
+    (repo / ".claude" / "settings.json").write_text(
+        '{"hooks": {"PreToolUse": [{"matcher": "Read", "hooks": '
+        '[{"type": "command", "command": "/gone/venv/bin/guard hook claude"}]}]}}\n')
+    out = _doctor(repo, agents=["claude"])
+    assert _cells(out, ".env") == {"claude": "-"}
+    assert "installed but not answering: `/gone/venv/bin/guard hook claude`: exit 127" in out
 
 
 def test_caveats_are_honest(repo: Path) -> None:

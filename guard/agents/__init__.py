@@ -216,14 +216,14 @@ class Agent:
             return None
         return tool_matcher(self.hook_tools, self.mcp_prefixes)
 
-    def hook_entries(self) -> dict[str, dict[str, object]]:
+    def hook_entries(self, command: str | None = None) -> dict[str, dict[str, object]]:
         """Guard's entry in the hook configuration for each event, as ``guard install NAME``
         writes it: a matcher group ("grouped") or the handler itself ("flat"); nothing for a
         "script", whose content is the command."""
         install = self.hook_install
         if install is None or install.shape == "script":
             return {}
-        handler = self.hook_handler()
+        handler = self.hook_handler(command)
         if install.shape == "flat":  # no matcher: the assistant runs it for every tool
             assert self.hook_every_tool, f"{self.name}: a flat hook sees every tool"
             return {event: handler for event in self.hook_events}
@@ -237,10 +237,11 @@ class Agent:
                         for event in self.output_events})
         return entries
 
-    def hook_handler(self) -> dict[str, object]:
-        """The handler of ``hook_install`` with Guard's command for this assistant."""
+    def hook_handler(self, command: str | None = None) -> dict[str, object]:
+        """The handler of ``hook_install`` with Guard's command for this assistant: ``command``,
+        or the portable ``guard hook NAME`` (the bundles, which cannot know where Guard is)."""
         assert self.hook_install is not None
-        command = HOOK_COMMAND.format(name=self.name)
+        command = command or HOOK_COMMAND.format(name=self.name)
         return {key: command if value == HOOK_COMMAND else value
                 for key, value in self.hook_install.handler.items()}
 

@@ -53,11 +53,11 @@ class Kiro(IgnoreFileAgent):
         return tool_call(HOOK_TOOLS, tool, event.get("tool_input"), workspace(event, "cwd"),
                          self.mcp_prefixes)
 
-    def hook_entries(self) -> dict[str, dict[str, object]]:
+    def hook_entries(self, command: str | None = None) -> dict[str, dict[str, object]]:
         """Kiro's matchers are globs ("*": every tool), not regexes."""
         assert self.hook_every_tool
         return {event: {"name": "guard", "trigger": event, "matcher": "*",
-                        "action": self.hook_handler()} for event in self.hook_events}
+                        "action": self.hook_handler(command)} for event in self.hook_events}
 
 
 AGENT = Kiro()

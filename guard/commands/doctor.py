@@ -59,7 +59,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None,
     state = read_state(root)
     columns = [_column(a, root, pol, state) for a in selected]
     _table(out, pol, columns)
-    _manifests(out, columns)
+    _manifests(out, columns, root)
     _caveats(out, columns)
     _local_model(out, cfg)
     return 0
@@ -68,6 +68,8 @@ def run(*, root: str | None = None, agents: list[str] | None = None,
 def _column(agent: agents_mod.Agent, root: str, pol: policy.Policy,
             state: dict[str, list[str]]) -> Column:
     hook = agent.hook_status(root)
+    if hook == "installed":
+        hook = _probe(agent, root)
     if agent.manifest is None:
         return Column(agent, None, "in GitHub's settings, not checked", hook)
     try:
@@ -78,6 +80,18 @@ def _column(agent: agents_mod.Agent, root: str, pol: policy.Policy,
     if text is None:
         return Column(agent, None, "missing", hook)
     return Column(agent, text, "stale" if plan.changed else "up to date", hook)
+
+
+def _probe(agent: agents_mod.Agent, root: str) -> str:
+    """"installed" when every command configured for Guard's hook answers a probe, else what
+    went wrong (a hook that cannot start protects nothing)."""
+    from guard.commands import install_agents
+
+    for command in install_agents.installed_commands(agent.name, root):
+        problem = install_agents.probe(command, root)
+        if problem:
+            return f"installed but not answering: `{command}`: {problem}"
+    return "installed"
 
 
 def _table(out: TextIO, pol: policy.Policy, columns: list[Column]) -> None:
@@ -97,13 +111,16 @@ def _table(out: TextIO, pol: policy.Policy, columns: list[Column]) -> None:
               "assistant.\n\n")
 
 
-def _manifests(out: TextIO, columns: list[Column]) -> None:
+def _manifests(out: TextIO, columns: list[Column], root: str) -> None:
     out.write("Manifests and hooks\n")
     width = max(len(c.agent.name) for c in columns)
     for c in columns:
         where = c.agent.manifest or "-"
-        hook = {"none": "no hook system", "installed": "hook: installed"}.get(
-            c.hook, "hook: not installed")
+        hook = {"none": "no hook system", "installed": "hook: installed and answering",
+                "not installed": "hook: not installed"}.get(c.hook, f"hook: {c.hook}")
+        if c.agent.output_events and c.hook == "installed":
+            hook += ("; output layer: on" if c.agent.output_installed(root) else
+                     "; output layer: off (`guard install` again to add it)")
         out.write(f"  {c.agent.name.ljust(width)}  {where}: {c.state}; {hook}\n")
     if any(c.state in ("stale", "missing") for c in columns):
         out.write("  run `guard protect` to write the missing and stale manifests\n")

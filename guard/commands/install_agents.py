@@ -20,7 +20,6 @@ import os
 import sys
 
 from guard import agents
-from guard.agents import HOOK_COMMAND as COMMAND
 from guard.errors import GuardError
 from guard.protect import manifest
 
@@ -48,16 +47,31 @@ class Target:
         self.owned = owned  # the whole file is Guard's
 
 
-def targets() -> dict[str, Target]:
-    """Every assistant with a hook, in the order of guard.agents.with_hooks()."""
+def targets(absolute: bool = False) -> dict[str, Target]:
+    """Every assistant with a hook, in the order of guard.agents.with_hooks(); with
+    ``absolute``, the command runs this installation's Guard wherever the assistant's PATH
+    points (see :func:`hook_command`)."""
     out: dict[str, Target] = {}
     for name in agents.with_hooks():
         agent = agents.get(name)
         install = agent.hook_install
         assert install is not None
-        out[name] = Target(install.project, install.user, install.shape, agent.hook_entries(),
-                           top=install.top, owned=install.owned)
+        command = hook_command(name) if absolute else None
+        out[name] = Target(install.project, install.user, install.shape,
+                           agent.hook_entries(command), top=install.top, owned=install.owned)
     return out
+
+
+def hook_command(name: str) -> str:
+    """``guard hook NAME`` with the absolute path of the ``guard`` this installation runs (or
+    its interpreter with ``-m guard``): an assistant runs hooks with its own PATH, where a
+    virtualenv's ``guard`` is usually missing, and a hook that cannot start lets the tool run."""
+    import shlex
+
+    script = os.path.join(os.path.dirname(os.path.abspath(sys.executable)), "guard")
+    if os.path.isfile(script) and os.access(script, os.X_OK):
+        return f"{shlex.quote(script)} hook {name}"
+    return f"{shlex.quote(os.path.abspath(sys.executable))} -m guard hook {name}"
 
 
 def hook_agents() -> list[str]:
@@ -66,7 +80,7 @@ def hook_agents() -> list[str]:
 
 def run(names: list[str], *, every: bool = False, user: bool = False, uninstall: bool = False,
         cwd: str = ".", protect: bool = True) -> int:
-    known = targets()
+    known = targets(absolute=True)
     if every:
         names = list(known)
     unknown = [n for n in names if n not in known]
@@ -117,9 +131,12 @@ def add(name: str, target: Target, path: str) -> str:
         hooks = _object(data, "hooks", path)
         for event, entry in target.events.items():
             entries = _list(hooks, event, path)
-            if not any(_is_ours(e, name) for e in entries):
-                entries.append(entry)
-                changed = True
+            if entry in entries:
+                continue
+            # Guard's entry from another installation (another path to guard): replaced
+            kept = [e for e in (_without_ours(e, name) for e in entries) if e is not None]
+            entries[:] = [*kept, entry]
+            changed = True
     if not changed:
         return "already installed"
     manifest.write_atomic(path, manifest.dump_json(data, old))
@@ -193,10 +210,15 @@ def _is_ours(entry: object, name: str) -> bool:
 
 
 def _is_command(handler: object, name: str) -> bool:
+    """Whether ``handler`` runs Guard's hook for ``name``: ``guard hook NAME``, with or
+    without a path to guard, or ``PYTHON -m guard hook NAME``."""
     if not isinstance(handler, dict):
         return False
-    want = COMMAND.format(name=name)
-    return any(handler.get(k) == want for k in ("command", "bash"))
+    import re
+
+    want = re.compile(rf"(?:^|[\s/'\"])guard['\"]?\s+hook\s+{re.escape(name)}\s*$")
+    return any(isinstance(handler.get(k), str) and want.search(str(handler.get(k)))
+               for k in ("command", "bash"))
 
 
 def _object(data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
@@ -221,9 +243,11 @@ def _add_kiro(name: str, target: Target, data: dict[str, Any], path: str) -> boo
     hooks = data.setdefault("hooks", [])
     if not isinstance(hooks, list):
         raise GuardError("\"hooks\" is not a JSON list; Guard left the file untouched", path)
-    if any(isinstance(h, dict) and _is_command(h.get("action"), name) for h in hooks):
+    wanted = list(target.events.values())
+    if all(w in hooks for w in wanted):
         return False
-    hooks.extend(target.events.values())
+    hooks[:] = [h for h in hooks if not (isinstance(h, dict) and _is_command(h.get("action"),
+                                                                             name))] + wanted
     return True
 
 
@@ -245,7 +269,7 @@ def _remove_kiro(name: str, data: dict[str, Any]) -> bool:
 
 def _script(name: str) -> str:
     return (f"#!/bin/sh\n# {SHIM_MARKER}: written by `guard install {name}`, removed by "
-            f"`guard uninstall {name}`\nexec {COMMAND.format(name=name)}\n")
+            f"`guard uninstall {name}`\nexec {hook_command(name)}\n")
 
 
 def _add_script(name: str, path: str) -> str:
@@ -289,3 +313,58 @@ def _root(cwd: str) -> str:
 def _shown(path: str) -> str:
     rel = os.path.relpath(path)
     return path if rel.startswith("..") else rel
+
+
+# --- what is installed, and does it answer ------------------------------------------------------
+
+def installed_commands(name: str, root: str) -> list[str]:
+    """The commands that run Guard's hook for ``name`` in the assistant's hook files (project
+    and user): what the assistant will actually start."""
+    import glob
+    import json
+
+    agent = agents.get(name)
+    found: list[str] = []
+    for pattern in agent.hook_files:
+        for path in sorted(glob.glob(os.path.join(root, os.path.expanduser(pattern)))):
+            if _is_shim(path):  # Cline: the executable itself is the command
+                found.append(path)
+                continue
+            try:
+                with open(path, encoding="utf-8") as f:
+                    data = json.load(f)
+            except (OSError, ValueError):
+                continue
+            stack: list[object] = [data]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, dict):
+                    if _is_command(item, name):
+                        command = item.get("command") or item.get("bash")
+                        if isinstance(command, str) and command not in found:
+                            found.append(command)
+                    stack.extend(item.values())
+                elif isinstance(item, list):
+                    stack.extend(item)
+    return found
+
+
+def probe(command: str, root: str) -> str:
+    """Run an installed hook ``command`` as an assistant would, with a minimal PATH and an event
+    that is not JSON: a working hook refuses it (exit 2, or a deny in its reply). Returns ""
+    when it did, else what went wrong."""
+    import subprocess
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": os.path.expanduser("~"), "LANG": "C.UTF-8"}
+    try:
+        proc = subprocess.run(command if not _is_shim(command) else [command],
+                              shell=not _is_shim(command), input="not a hook event",
+                              capture_output=True, text=True, cwd=root, env=env, timeout=30,
+                              check=False)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"could not run it: {e}"
+    if proc.returncode == 2 or any(w in proc.stdout for w in ('"deny"', '"block"')):
+        return ""
+    said = (proc.stderr.strip().splitlines() or [""])[-1][:120]
+    return f"exit {proc.returncode}" + (f": {said}" if said else "") + \
+        " (an assistant lets the tool run when its hook fails)"

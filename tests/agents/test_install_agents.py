@@ -38,8 +38,10 @@ def test_claude_hook_shape(repo: Path) -> None:
     for tool in ("Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Grep", "Glob", "Bash",
                  "mcp__.*"):
         assert tool in matcher.split("|")
-    assert groups[0]["hooks"] == [{"type": "command", "command": "guard hook claude",
-                                   "timeout": 30}]
+    # the absolute path of this installation's guard: the assistant's PATH need not have it
+    command = install_agents.hook_command("claude")
+    assert os.path.isabs(command.split()[0]) and command.endswith(" hook claude")
+    assert groups[0]["hooks"] == [{"type": "command", "command": command, "timeout": 30}]
 
 
 def test_install_is_idempotent_and_keeps_user_content(repo: Path) -> None:
@@ -57,7 +59,7 @@ def test_install_is_idempotent_and_keeps_user_content(repo: Path) -> None:
     data = load(settings)
     assert data["model"] == "opus" and data["permissions"] == {"allow": ["Bash(ls)"]}
     assert [g["hooks"][0]["command"] for g in data["hooks"]["PreToolUse"]] == \
-        ["my-linter", "guard hook claude"]
+        ["my-linter", install_agents.hook_command("claude")]
     assert once.startswith('{\n    "')  # the file's own indentation is kept
     install(repo, "claude", uninstall=True)
     assert load(settings) == user
@@ -106,13 +108,14 @@ def test_documented_shapes(repo: Path) -> None:
     assert all(h[0]["failClosed"] is True for h in cursor["hooks"].values())
     copilot = load(repo / ".github/hooks/guard.json")
     assert copilot["version"] == 1
-    assert copilot["hooks"]["preToolUse"][0]["bash"] == "guard hook copilot"
+    assert copilot["hooks"]["preToolUse"][0]["bash"] == install_agents.hook_command("copilot")
     windsurf = load(repo / ".windsurf/hooks.json")["hooks"]
     assert {"pre_read_code", "pre_run_command", "pre_mcp_tool_use"} <= set(windsurf)
     kiro = load(repo / ".kiro/hooks/guard.json")
     assert kiro["version"] == "v1" and kiro["hooks"][0]["trigger"] == "PreToolUse"
     script = repo / ".clinerules/hooks/PreToolUse"
-    assert os.access(script, os.X_OK) and "exec guard hook cline" in script.read_text()
+    assert os.access(script, os.X_OK)
+    assert f"exec {install_agents.hook_command('cline')}" in script.read_text()
 
 
 def test_cline_refuses_to_replace_a_users_hook(repo: Path) -> None:
@@ -155,7 +158,8 @@ def test_cli_installs_hooks_and_manifests(repo: Path, run_guard: RunGuard) -> No
     assert proc.returncode == 0, proc.stderr
     settings = load(repo / ".claude/settings.json")
     assert "Read(/**/.env)" in settings["permissions"]["deny"]
-    assert settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"] == "guard hook claude"
+    assert settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"] == \
+        install_agents.hook_command("claude")
     assert (repo / ".geminiignore").exists()
     again = run_guard("install", "claude", "gemini", cwd=repo)
     assert "already installed" in again.stdout
@@ -163,3 +167,36 @@ def test_cli_installs_hooks_and_manifests(repo: Path, run_guard: RunGuard) -> No
     assert proc.returncode == 0, proc.stderr
     assert "hooks" not in load(repo / ".claude/settings.json")
     assert not (repo / ".gemini/settings.json").exists()
+
+
+def test_an_entry_from_another_installation_is_replaced_not_doubled(repo: Path) -> None:
+    settings = repo / ".claude/settings.json"
+    settings.parent.mkdir()
+    old = {"hooks": {"PreToolUse": [
+        {"matcher": "Read", "hooks": [{"type": "command", "command": "guard hook claude"}]},
+        {"matcher": "Bash", "hooks": [{"type": "command", "command": "my-linter"}]}]}}
+    settings.write_text(json.dumps(old))
+    install(repo, "claude")
+    groups = load(settings)["hooks"]["PreToolUse"]
+    commands = [h["command"] for g in groups for h in g["hooks"]]
+    assert commands == ["my-linter", install_agents.hook_command("claude")]
+    install(repo, "claude", uninstall=True)
+    assert [h["command"] for g in load(settings)["hooks"]["PreToolUse"] for h in g["hooks"]] \
+        == ["my-linter"]
+
+
+def test_the_installed_command_runs_without_guard_on_path(repo: Path) -> None:
+    """Assistants run hooks with their own PATH: the quick start never activates the venv."""
+    import subprocess
+
+    install(repo, "claude")
+    command = load(repo / ".claude/settings.json")["hooks"]["PreToolUse"][0]["hooks"][0][
+        "command"]
+    make_tree(repo, {".env": "STRIPE_KEY=x\n"})
+    event = {"session_id": "s", "cwd": str(repo), "hook_event_name": "PreToolUse",
+             "tool_name": "Read", "tool_input": {"file_path": str(repo / ".env")}}
+    proc = subprocess.run(command, shell=True, input=json.dumps(event), capture_output=True,
+                          text=True, cwd=repo, env={"PATH": "/usr/bin:/bin", "HOME": str(repo)},
+                          timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "redacted view" in proc.stdout  # a real answer, not "command not found"

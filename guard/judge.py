@@ -192,7 +192,12 @@ class Judge:
         name (see guard.detect.redact)."""
         from guard.detect import redact
 
-        return redact.is_strict(path, self.pack, self.config, root=self.root)
+        if redact.is_strict(path, self.pack, self.config, root=self.root):
+            return True
+        # a link is as strict as what it points to: notes.txt -> .env is a dotenv file
+        real = os.path.realpath(path)
+        return real != os.path.abspath(path) and redact.is_strict(real, self.pack, self.config,
+                                                                    root=self.root)
 
     def spans(self, data: bytes, path: str, strict: bool | None = None
               ) -> list[tuple[int, int, str]]:

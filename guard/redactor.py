@@ -179,18 +179,11 @@ class Redactor:
                     yield e.path, verdict.rule_id or "sensitive-file"
 
     def _file_values(self, path: str, label: str, strict: bool) -> Iterator[tuple[bytes, str]]:
-        import stat
-
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never block on a FIFO
-            try:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    return
-                with os.fdopen(fd, "rb", closefd=False) as f:
-                    data = f.read(self.judge.config.max_file_size + 1)
-            finally:
-                os.close(fd)
+        try:  # a FIFO or a device among them is never opened for reading (it would block)
+            data = formats.read_regular(path, self.judge.config.max_file_size + 1)
         except OSError:
+            return
+        if data is None:
             return
         if len(data) > self.judge.config.max_file_size or formats.is_binary(data):
             return

@@ -22,3 +22,26 @@ def is_dotenv(path: str) -> bool:
     name = os.path.basename(path).lower()
     return (name == ".env" or name.startswith((".env.", ".envrc")) or name.endswith(".env")
             or name == ".flaskenv")
+
+
+def read_regular(path: str, limit: int) -> bytes | None:
+    """Up to ``limit`` bytes of the regular file at ``path`` (symlinks followed); None when it
+    is not a regular file. Opened without blocking and checked before reading: a FIFO or a
+    device named by an agent or a user must never hang Guard. OSError when it cannot be read."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        left = limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

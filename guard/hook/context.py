@@ -103,12 +103,14 @@ class Context:
     def by_content(self, real: str) -> str | None:
         if self.judge.excluded(real):
             return None  # the config takes it out of content scanning, as guard scan does
-        try:
-            with open(real, "rb") as f:
-                data = f.read(CONTENT_LIMIT)
-        except (OSError, ValueError):
-            return None  # not a readable regular file: nothing to show either
         from guard.detect import formats
+
+        try:
+            data = formats.read_regular(real, CONTENT_LIMIT)
+        except (OSError, ValueError):
+            return None  # unreadable: nothing to show either
+        if data is None:
+            return None  # a FIFO or a device: never opened for reading, nothing to scan
 
         if formats.is_binary(data):
             return None

@@ -97,10 +97,10 @@ def _is_text_file(path: str) -> bool:
     from guard.detect import formats
 
     try:
-        with open(path, "rb") as f:
-            return not formats.is_binary(f.read(formats.BINARY_SNIFF))
+        data = formats.read_regular(path, formats.BINARY_SNIFF)
     except (OSError, ValueError):
         return False
+    return data is not None and not formats.is_binary(data)
 
 
 def decide_search(cwd: str, path: str | None = None, pattern: str | None = None,

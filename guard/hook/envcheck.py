@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 
+from guard.detect import formats
 from guard.detect.finding import fingerprint
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this runs in a hook before every tool call
@@ -62,10 +63,10 @@ def exported_secrets(env: dict[str, str], files: list[str],
     wanted: dict[str, str] = {}
     for path in files:
         try:
-            if os.path.getsize(path) > MAX_ENV_FILE:
+            data = formats.read_regular(path, MAX_ENV_FILE + 1)
+            if data is None or len(data) > MAX_ENV_FILE:
                 continue
-            with open(path, encoding="utf-8", errors="replace") as f:
-                values = parse_dotenv(f.read())
+            values = parse_dotenv(data.decode("utf-8", "replace"))
         except OSError:
             continue
         for value in values.values():

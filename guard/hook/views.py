@@ -85,10 +85,11 @@ def redacted(judge: Judge, path: str) -> View:
     check_path(path)
     limit = judge.config.max_file_size
     try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
+        data = formats.read_regular(path, limit + 1)
     except OSError as e:
         raise GuardError(f"cannot read: {e.strerror or e}", path) from None
+    if data is None:
+        raise GuardError("not a regular file (FIFO, socket or device): no redacted view", path)
     if len(data) > limit:
         raise GuardError("larger than max-file-size: no redacted view", path)
     if formats.is_binary(data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -66,3 +67,24 @@ def test_too_large_exits_2(run_guard: RunGuard, tree: Path) -> None:
 def test_help_names_the_command(run_guard: RunGuard, tree: Path) -> None:
     r = run_guard("view", "--help", cwd=tree)
     assert r.returncode == 0 and "placeholder" in r.stdout
+
+
+def test_view_of_a_fifo_answers_at_once(tmp_path: Path, run_guard: RunGuard) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: Guard must never do it."""
+    os.mkfifo(tmp_path / "pipe")
+    proc = run_guard("view", "pipe", cwd=tmp_path, timeout=20)
+    assert proc.returncode == 2
+    assert "not a regular file" in proc.stderr
+
+
+def test_view_of_a_link_is_as_strict_as_its_target(tmp_path: Path, run_guard: RunGuard) -> None:
+    """notes.txt -> .env: the view hides every value of the dotenv file it shows, not only the
+    secret-looking ones a .txt view would hide."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".env").write_text("APP_MODE=verbose-mode\nDB_PASSWORD=Wx7-hunter2\n")
+    (tmp_path / "notes.txt").symlink_to(".env")
+    link = run_guard("view", "notes.txt", cwd=tmp_path)
+    target = run_guard("view", ".env", cwd=tmp_path)
+    assert link.returncode == target.returncode == 0
+    assert "verbose-mode" not in link.stdout and "Wx7-hunter2" not in link.stdout
+    assert link.stdout == target.stdout

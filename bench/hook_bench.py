@@ -1,5 +1,6 @@
-"""Benchmark ``guard hook claude`` as a whole process, as Claude Code runs it before every tool
-call: an ordinary read, a .env read (answered with a redacted view) and a long Bash command.
+"""Benchmark ``guard hook claude`` as a whole process, as Claude Code runs it around every tool
+call: an ordinary read, a .env read (answered with a redacted view), a long Bash command, and
+the output layer on a 100 KB tool result (issue 13's target: 2.5x ``python -c pass``).
 Prints the median of N runs of each next to ``python -c pass`` with the same interpreter.
 
     python bench/hook_bench.py [--runs 30]
@@ -51,9 +52,24 @@ def events(root: str) -> dict[str, str]:
 
     long_bash = " && ".join(f"echo step{i} | tr a-z A-Z | sed 's/STEP/s/' > /dev/null"
                             for i in range(40)) + " && git status --short && ls -la src"
+    def post(stdout: str) -> str:
+        return json.dumps({"session_id": "bench", "cwd": root, "hook_event_name": "PostToolUse",
+                           "tool_name": "Bash", "tool_input": {"command": "make test"},
+                           "tool_response": {"stdout": stdout, "stderr": "",
+                                             "interrupted": False, "isImage": False,
+                                             "noOutputExpected": False}})
+
+    # 100 KB of a test run's output; the second also prints the .env (a fake key made up for
+    # the bench) in the middle, as a failing settings test would
+    output = "".join(f"tests/test_app.py::test_case_{i} PASSED{' ' * 20}[{i % 100:3d}%]\n"
+                     for i in range(1500))[:100_000]
+    leaky = output[:50_000] + "STRIPE_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\n" + \
+        output[50_000:]
     return {"ordinary read": claude("Read", file_path=os.path.join(root, "src", "app.py")),
             ".env read": claude("Read", file_path=os.path.join(root, ".env")),
-            "long Bash command": claude("Bash", command=long_bash, description="build")}
+            "long Bash command": claude("Bash", command=long_bash, description="build"),
+            "output of 100 KB, nothing secret": post(output),
+            "output of 100 KB with a secret": post(leaky)}
 
 
 def median_ms(argv: list[str], stdin: str, runs: int, cwd: str,
@@ -90,13 +106,13 @@ def main() -> int:
         base, base_cpu = median_ms([sys.executable, "-c", "pass"], "", args.runs, root, env)
         print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs, "
               f"{args.runs} runs each, {sys.executable}")
-        print(f"{'python -c pass':<40} wall {base:6.1f} ms   cpu {base_cpu:6.1f} ms")
+        print(f"{'python -c pass':<48} wall {base:6.1f} ms   cpu {base_cpu:6.1f} ms")
         worst = 0.0
         for name, event in events(root).items():
             ms, cpu = median_ms(cmd, event, args.runs, root, env)
             worst = max(worst, ms)
-            print(f"{'guard hook claude, ' + name:<40} wall {ms:6.1f} ms   cpu {cpu:6.1f} ms   "
-                  f"(+{ms - base:.1f} ms wall over python -c pass)")
+            print(f"{'guard hook claude, ' + name:<48} wall {ms:6.1f} ms   cpu {cpu:6.1f} ms   "
+                  f"({ms / base:.2f}x python -c pass)")
         print(f"target: median wall < {TARGET_MS:.0f} ms")
         return 0 if worst < TARGET_MS else 1
     finally:

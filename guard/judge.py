@@ -95,6 +95,7 @@ class Judge:
         self.home = os.path.normpath(home or os.path.expanduser("~"))
         self.expected_bytes = expected_bytes
         self._engine: Engine | None = None
+        self._strict_engine: Engine | None = None
 
     @classmethod
     def near(cls, path: str, config_path: str | None = None, **kw: object) -> Judge:
@@ -209,8 +210,12 @@ class Judge:
         if strict is None:
             strict = self.strict(path)
         disabled = redact.disabled_rules(self.pack, strict, self.config.allow_rules)
-        engine = self.engine if disabled == self.config.allow_rules else Engine(
-            self.pack, len(data), disabled=disabled)
+        if disabled == self.config.allow_rules:
+            engine = self.engine
+        else:  # a strict view skips the syntax rules (see redact.disabled_rules): built once
+            if self._strict_engine is None:
+                self._strict_engine = Engine(self.pack, len(data), disabled=disabled)
+            engine = self._strict_engine
         return redact.secret_spans(data, path, engine, strict, self.config.allow_fingerprints)
 
     def redact(self, data: bytes, path: str) -> View:

@@ -64,7 +64,7 @@ _BARE_SECRET = re.compile(
     + rb"[\w.\-]*[ \t]*[=:][ \t]*([^\s\"'#(){}<>,;$]{%d,})[ \t]*\r?$" % MIN_VALUE)
 # A word or a name is not a value: `password: required`, `TOKEN=UNSET`, `secret: my_secret`.
 _WORDISH = re.compile(rb"[a-z]+(?:[_\-][a-z]+)*|[A-Z]+(?:_[A-Z]+)*")
-LARGE_OUTPUT = 32 * 1024  # from here the engine's Hyperscan prefilter pays for its loading
+LARGE_OUTPUT = 48 * 1024  # from here the engine's Hyperscan prefilter pays for its loading
 # A URL without a password, a path, a dotted host or a version: what config files hold besides
 # credentials, and what ordinary output is full of.
 _NOT_A_CREDENTIAL = re.compile(r"[a-z][a-z0-9+.-]*://[^@\s/]+(?:[/?#]\S*)?$|[~/.]{0,2}/[\w./-]*$|"
@@ -121,8 +121,12 @@ class Redactor:
             return self.judge.engine
         if self._large is None:
             from guard.detect.engine import Engine
+            from guard.detect.prefilter import SMALL_SCAN_BYTES
 
-            self._large = Engine(self.judge.pack, size, disabled=self.judge.config.allow_rules)
+            # Hyperscan (its database cached on disk) from here on: loading it costs less than
+            # looking for each keyword in turn
+            self._large = Engine(self.judge.pack, max(size, SMALL_SCAN_BYTES + 1),
+                                 disabled=self.judge.config.allow_rules)
         return self._large
 
     # --- what is known -----------------------------------------------------------------------

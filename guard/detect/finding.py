@@ -36,6 +36,11 @@ def hmac_sha256(key: bytes, message: bytes) -> str:
     return sha256(bytes(b ^ 0x5C for b in key) + inner).hexdigest()
 
 
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` as hex, on the interpreter's built-in SHA-256 (see hmac_sha256)."""
+    return _sha256()(data).hexdigest()
+
+
 def _sha256() -> Callable[[bytes], HASH]:
     try:
         from _sha256 import sha256  # CPython 3.11

@@ -115,11 +115,10 @@ def build(keywords: list[str], expected_bytes: int, cache_name: str = "") -> Pre
     if expected_bytes > SMALL_SCAN_BYTES and os.environ.get("GUARD_PREFILTER") != "find":
         cache = None
         if cache_name:
-            import hashlib
-
             from guard.cache import cache_dir
+            from guard.detect.finding import sha256_hex  # no hashlib: it loads OpenSSL
 
-            digest = hashlib.sha256("\0".join(keywords).encode()).hexdigest()[:24]
+            digest = sha256_hex("\0".join(keywords).encode())[:24]
             cache = os.path.join(cache_dir(), f"{cache_name}-{digest}.hsdb")
         try:
             return HyperscanPrefilter(keywords, cache)

@@ -140,6 +140,27 @@ def ignored_files(root: str) -> list[str] | None:
     return files
 
 
+def history_paths(root: str, timeout: float = 5.0) -> list[str] | None:
+    """Every path any commit of any ref, the stash or the index has held, relative to the top
+    of the repository (what ``git log -p`` or ``git show`` can print); None when git cannot
+    tell in ``timeout`` seconds."""
+    log = _probe(["log", "--all", "--format=", "--name-only", "--no-renames", "-z"], root,
+                 timeout)
+    index = _probe(["ls-files", "--cached", "-z"], root, timeout)
+    if log is None or index is None:
+        return None
+    if b"not a git repository" in log.stderr + index.stderr:
+        return []  # git itself will print nothing but that error
+    if index.returncode != 0:
+        return None
+    if log.returncode != 0:
+        if b"does not have any commits" not in log.stderr:
+            return None
+        log.stdout = b""  # a new repository: only the index holds anything
+    names = {os.fsdecode(n).strip("\n") for n in (log.stdout + b"\0" + index.stdout).split(b"\0")}
+    return sorted(n for n in names if n)
+
+
 def show_prefix(root: str) -> str:
     """``root`` relative to the top of its repository, with a trailing slash ("" at the top, and
     when git cannot tell): git status prints paths from the top."""

@@ -47,6 +47,9 @@ PRUNE = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox
                    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".cache", ".guard", "dist",
                    "build", "target", ".next", ".gradle", ".terraform", "vendor"})
 WALK_LIMIT = 20_000  # entries of the repository looked at for sensitive files
+# Variables every shell sets, whose names the secret-name pattern may match (PWD).
+_NOT_SECRET_VARIABLES = frozenset({"PWD", "OLDPWD", "HOME", "PATH", "SHELL", "USER", "LOGNAME",
+                                   "TERM", "LANG", "TMPDIR", "HOSTNAME", "SHLVL"})
 MIN_VALUE = 6  # shorter values would hide ordinary words all over a tool's output
 MIN_ENCODED = 8  # an encoded fragment shorter than this matches too much by chance
 _KEY_BEFORE = re.compile(rb"([A-Za-z_][\w.\-]*)[\"']?\s*(?::=|=|:)\s*[\"']?$")
@@ -209,6 +212,9 @@ class Redactor:
         lines = []
         for name, value in self.env.items():
             raw = value.encode("utf-8", "surrogateescape")
+            if name in _NOT_SECRET_VARIABLES or (value.startswith(("/", "~")) and
+                                                  os.path.exists(os.path.expanduser(value))):
+                continue  # PWD matches "pwd" as in password, and a path is no secret
             if syntax.SECRET_NAME.search(name) and _worth_hiding(raw, name.encode(), "value"):
                 yield raw, "environment"
             elif len(raw) >= MIN_VALUE and "\n" not in value:

@@ -268,6 +268,8 @@ def _access_reason(ctx: Context, access: shell.Access) -> str:
         return ""
     if access.op not in shell.REVEALING and access.op != "pass":
         return ""  # "load": a program that only loads a dotenv file into its environment
+    if access.scope in ("history", "config"):
+        return _repository_reason(ctx, access)
     if access.scope != "file":
         if access.op == "pass":
             return ""
@@ -284,6 +286,36 @@ def _access_reason(ctx: Context, access: shell.Access) -> str:
         return ""
     shown = ctx.shown(access.path)
     return _OP_REASON[access.op].format(cmd=access.command, shown=shown) + f" ({why})"
+
+
+def _repository_reason(ctx: Context, access: shell.Access) -> str:
+    """Why printing the repository's history or config would reveal a secret: a sensitive
+    file some commit, the stash or the index holds; a remote URL with a password."""
+    from guard import git
+
+    if access.scope == "config":
+        from guard.detect import formats
+
+        try:
+            data = formats.read_regular(os.path.join(access.path, ".git", "config"), 1 << 20)
+        except OSError:
+            return ""
+        if data and re.search(rb"://[^/@\s:]+:[^/@\s]+@", data):
+            return (f"`{access.command}` would print the repository's remote URLs, which carry a "
+                    "password or token; ask the user to move it to a credential helper")
+        return ""
+    if not os.path.exists(os.path.join(access.path, ".git")):
+        return ""  # not a repository: git prints no history
+    paths = git.history_paths(access.path)
+    if paths is None:
+        return (f"`{access.command}` prints what the repository's commits hold, and Guard could "
+                "not list them in time to check for sensitive files")
+    found = [p for p in paths if ctx.judge.path_rule(p, os.path.join(access.path, p))]
+    if not found:
+        return ""
+    names = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
+    return (f"`{access.command}` would print what the repository's commits hold, and they hold "
+            f"sensitive files ({names}); name the files you need, e.g. `git log -p -- src/`")
 
 
 def _environment_reasons(ctx: Context, analysis: shell.Analysis) -> list[str]:

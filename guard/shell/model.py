@@ -23,7 +23,9 @@ class Access(Node):
         self.op = op
         self.path = path  # absolute and normalised; symlinks are not resolved here
         self.command = command
-        self.scope = scope  # "file", "children" (a directory's entries) or "tree" (all below)
+        # "file", "children" (a directory's entries), "tree" (all below), "history" (what the
+        # commits, stash and index of the repository at ``path`` hold) or "config" (its config)
+        self.scope = scope
         self.hidden = hidden  # the tool also sees dotfiles
         self.gitignore = gitignore  # the tool skips what .gitignore ignores
         self.names = names  # only entries whose name matches one of these globs

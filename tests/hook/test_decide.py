@@ -169,3 +169,31 @@ def test_broken_config_still_protects(repo: Path, home: Path) -> None:
     (repo / ".guard.toml").write_text("sensitive = [\n")
     c = Context(str(repo), {"HOME": str(home)})
     assert not decide_read(".env", str(repo), ctx=c).allowed
+
+
+def test_history_and_config_are_judged_by_what_the_repository_holds(tmp_path: Path) -> None:
+    """Without an output layer (Cursor, Copilot CLI, Windsurf…), `git log -p` names no file:
+    it is judged by the paths the commits, the stash and the index have held."""
+    from tests.conftest import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit({"src/app.py": "x = 1\n"})
+    home = tmp_path / "home"
+    home.mkdir()
+    c = Context(str(repo.path), {"HOME": str(home)})
+    for command in ("git log -p", "git show HEAD", "git remote -v", "git diff HEAD~0"):
+        assert decide_shell(command, str(repo.path), ctx=c).allowed, command
+    repo.commit({".env": f"DB_PASSWORD={SECRET}\n"})
+    repo.commit(remove=(".env",))  # gone from the tree, still in the history
+    repo.git("remote", "add", "origin", f"https://bot:{GH}@example.invalid/r.git")
+    c = Context(str(repo.path), {"HOME": str(home)})
+    d = decide_shell("git log -p", str(repo.path), ctx=c)
+    assert d.action == "deny" and "hold sensitive files (.env)" in d.reason
+    assert SECRET not in d.reason
+    d = decide_shell("git remote -v", str(repo.path), ctx=c)
+    assert d.action == "deny" and "remote URLs" in d.reason and GH not in d.reason
+    assert decide_shell("git log -p -- src/", str(repo.path), ctx=c).allowed
+    assert decide_shell("git log --oneline", str(repo.path), ctx=c).allowed
+    (repo.path / ".env").write_text(f"DB_PASSWORD={SECRET}\n")  # ignored or not: staged on purpose
+    d = decide_shell("git add -f .env && git diff --cached", str(repo.path), ctx=c)
+    assert d.action == "deny" and "`git add -f` would copy .env" in d.reason

@@ -16,7 +16,7 @@ ROWS = [
     ("git -C src show HEAD:./x", {"read src/x"}),
     ("git show HEAD:", ALLOWED),
     ("git diff .env", {"read .env"}),
-    ("git diff", ALLOWED),
+    ("git diff", {"read . history"}),  # judged by what the repository's commits hold
     ("git diff --stat", ALLOWED),
     ("git blame .env", {"read .env"}),
     ("git cat-file -p HEAD:.env", {"read .env"}),
@@ -25,7 +25,22 @@ ROWS = [
     ("git log -- .env", ALLOWED),  # no patch: only the commits
     ("git log --oneline -5", ALLOWED),
     ("git format-patch -1 .env", {"read .env"}),
-    ("git stash show -p", ALLOWED),
+    ("git stash show -p", {"read . history"}),
+    ("git stash show", ALLOWED),
+    # history, objects and config print secrets without naming a file
+    ("git log -p", {"read . history"}),
+    ("git show HEAD", {"read . history"}),
+    ("git diff HEAD~3 HEAD", {"read . history"}),
+    ("git cat-file --batch-all-objects --batch", {"read . history"}),
+    ("git fast-export --all", {"read . history"}),
+    ("git format-patch --stdout HEAD~2", {"read . history"}),
+    ("git remote -v", {"read . config"}),
+    ("git config --list", {"read . config"}),
+    ("git add -f .env", {"copy .env"}),
+    ("git add src/app.py", ALLOWED),
+    ("git log --oneline -5", ALLOWED),
+    ("git show --stat HEAD", ALLOWED),
+    ("git log -p -- README.md", {"read README.md"}),
     ("git grep PASSWORD", {"read . tree +gitignore"}),
     ("git grep -e x src", {"read src tree +gitignore"}),
     ("git grep x nosuchdir", {"read . tree +gitignore"}),  # an unknown path: the whole tree

@@ -51,15 +51,40 @@ def _git(w: Walker, name: str, args: list[Arg], cmd: Simple, feed: object,
     if sub == "archive":
         inner.r.accesses.append(Access("archive", root, "git archive", "tree", gitignore=True))
         return None
+    if sub == "add" and flags & {"-f", "--force"}:
+        for a in positional(rest):  # a git-ignored file into the index, where git shows it
+            inner.touch("copy", a, "git add -f")
+        return None
+    if sub in ("remote", "config") and (
+            (sub == "remote" and (flags & {"-v", "--verbose"} or any(
+                a.text in ("show", "get-url") for a in rest)))
+            or (sub == "config" and (flags & {"-l", "--list", "--get-regexp", "--get",
+                                              "--get-all"}))):
+        # remote URLs, which may carry credentials (https://user:TOKEN@host/…)
+        inner.r.accesses.append(Access("read", root, f"git {sub}", "config"))
+        return None
     patch = bool(flags & {"-p", "-u", "--patch", "--full-diff"}) or any(
         f.startswith(("-L", "-G", "-S")) for f in flags)
     if sub == "stash" and rest and rest[0].text == "show":
+        if patch:
+            inner.r.accesses.append(Access("read", root, "git stash show -p", "history"))
         return None
-    reads = sub in ("show", "diff", "blame", "annotate", "cat-file", "difftool") or (
+    history = sub in ("fast-export", "bundle") or (
+        sub == "cat-file" and flags & {"--batch", "--batch-all-objects", "--batch-check"})
+    reads = history or sub in ("show", "diff", "blame", "annotate", "cat-file", "difftool") or (
         sub in ("log", "whatchanged", "format-patch") and (patch or sub == "format-patch"))
-    if not reads:
-        return None
-    for a in positional(rest):
+    names_only = bool(flags & {"--stat", "--name-only", "--name-status", "--numstat",
+                               "--shortstat", "--summary", "--dirstat", "--raw"}) and not patch
+    if not reads or (names_only and sub in ("diff", "show", "log", "whatchanged")):
+        return None  # names and counts: no line of a file
+    # files named (REV:path, a path on disk, an unknown word); the rest are revisions
+    files = [a for a in positional(rest) if a.dynamic or ":" in a.text or os.path.lexists(
+        inner.abspath(a.text))]
+    if history or (sub != "blame" and not files):
+        # what commits hold, not a file named on the command line: judged by what the
+        # repository's history holds (guard.hook.decide)
+        inner.r.accesses.append(Access("read", root, f"git {sub}", "history"))
+    for a in files:
         t = a.text
         if ":" in t and "://" not in t:  # REV:path is relative to the top, REV:./path to cwd
             path = t.split(":", 1)[1]

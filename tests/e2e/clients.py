@@ -4,15 +4,18 @@ temporary repository with a canary secret, a temporary HOME and a minimal enviro
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
+from string import ascii_lowercase, ascii_uppercase, digits
 
 import pytest
 
-from tests.conftest import git_init, make_tree
+from tests.conftest import GIT_ENV, git_init, make_tree
 
 # pinned: vendors change their hook contracts monthly (the same list is in .ci/run)
 PACKAGES = {
@@ -25,6 +28,26 @@ PACKAGES = {
 CANARY = "sk_live_51GuardCanaryE2eAbCdEfGhIjKl0123"
 AWS_CANARY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARYKEY9"
 ORDINARY = "ordinary-content-4f1c9e"
+# exported in the client's environment by the output-layer tests (the session's own secret)
+ENV_CANARY = "sk_live_51GuardExportedE2eMnOpQrStUv4567"
+ENV_NAME = "STRIPE_SECRET_KEY"
+
+
+def _github_token(body: str) -> str:
+    """A GitHub classic token: 30 base62 characters and their CRC32 in 6 base62 characters (the
+    checksum is what makes a scanner believe it; built here so no token is written in this
+    file)."""
+    number, crc = zlib.crc32(body.encode()), ""
+    while number:
+        number, rem = divmod(number, 62)
+        crc = (digits + ascii_uppercase + ascii_lowercase)[rem] + crc
+    return "ghp_" + body + crc.rjust(6, "0")
+
+
+# only in git history: committed in config/deploy.py, then rewritten to read the environment
+HISTORY_CANARY = _github_token("Hx7qLm2RzT9vXk4NbWc8HpJd3YsGh6")
+HISTORY_FILE = "config/deploy.py"
+HISTORY_MESSAGE = "Add the deploy settings"
 
 
 def cache_dir() -> Path:
@@ -51,9 +74,10 @@ def client(name: str) -> Path:
     return exe
 
 
-def sandbox(tmp_path: Path) -> tuple[Path, Path]:
+def sandbox(tmp_path: Path, history: bool = False) -> tuple[Path, Path]:
     """A repository with secrets in the usual places and an ordinary file, and a HOME with
-    ~/.aws/credentials."""
+    ~/.aws/credentials. With ``history``, the repository has commits, and one of them holds a
+    token (HISTORY_CANARY) that a later commit removed: only `git log -p` shows it."""
     repo = git_init(tmp_path / "repo")
     home = tmp_path / "home"
     make_tree(repo, {
@@ -64,7 +88,34 @@ def sandbox(tmp_path: Path) -> tuple[Path, Path]:
     (repo / "notes.txt").symlink_to(".env")
     make_tree(home, {".aws/credentials": "[default]\naws_access_key_id = AKIAIOSFODNN7CANARY\n"
                                          f"aws_secret_access_key = {AWS_CANARY}\n"})
+    if history:
+        commit_history(repo)
     return repo, home
+
+
+def commit_history(repo: Path) -> None:
+    """Commits: the ordinary files; a settings file with a token; the same file rewritten to
+    read the token from the environment. .env stays untracked, and no .gitignore hides it: only
+    Guard stands between it and the agent."""
+    env = dict(os.environ, **GIT_ENV, GIT_AUTHOR_DATE="2026-01-02T10:00:00Z",
+               GIT_COMMITTER_DATE="2026-01-02T10:00:00Z")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], env=env, check=True,
+                       capture_output=True)
+
+    git("add", "app.txt", "src/main.py")
+    git("commit", "-q", "-m", "Initial import")
+    make_tree(repo, {HISTORY_FILE: f'DEPLOY_REGION = "eu-west-1"\n'
+                                   f'GITHUB_TOKEN = "{HISTORY_CANARY}"\n'})
+    git("add", HISTORY_FILE)
+    git("commit", "-q", "-m", HISTORY_MESSAGE)
+    make_tree(repo, {HISTORY_FILE: 'import os\n\nDEPLOY_REGION = "eu-west-1"\n'
+                                   'GITHUB_TOKEN = os.environ["GITHUB_TOKEN"]\n'})
+    git("commit", "-q", "-am", "Read the deploy token from the environment")
+    tree = subprocess.run(["git", "-C", str(repo), "grep", "-I", "-l", HISTORY_CANARY],
+                          env=env, capture_output=True, text=True, check=False)
+    assert tree.returncode == 1 and not tree.stdout, "the history canary is in the tree"
 
 
 def base_env(home: Path, tmp_path: Path) -> dict[str, str]:
@@ -83,6 +134,24 @@ def guard_install(repo: Path, env: dict[str, str], *agents: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "guard", "install", *agents], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def encodings(value: str) -> dict[str, bytes]:
+    """``value`` as it can reach a model: raw, and the part of its base64 (standard and URL-safe)
+    that does not depend on what surrounds it, at each of the three alignments."""
+    raw = value.encode()
+    out = {"raw": raw}
+    for k in range(3):
+        first, last = -(-8 * k // 6), (8 * (k + len(raw)) - 6) // 6
+        for name, enc in (("base64", base64.b64encode), ("base64url", base64.urlsafe_b64encode)):
+            out[f"{name}@{k}"] = enc(b"\0" * k + raw)[first:last + 1]
+    return out
+
+
+def leaks(seen: bytes, canaries: dict[str, str]) -> list[str]:
+    """Which canaries (by name) reached the model, and in which encoding."""
+    return [f"{name} ({enc})" for name, value in canaries.items()
+            for enc, needle in encodings(value).items() if needle in seen]
 
 
 def assert_guarded(seen: bytes, name: str) -> None:

@@ -243,3 +243,45 @@ def chat(h: Any, mock: MockModel, request: dict[str, Any]) -> None:
                        usage={"prompt_tokens": 10, "completion_tokens": 5,
                               "total_tokens": 15})),
            (None, "[DONE]")])
+
+
+# --- what the model received -------------------------------------------------------------------
+
+def tool_results(mock: MockModel) -> list[str]:
+    """The tool results the model received, in the order of the scripted steps, each as the
+    JSON text of what the client sent for it: taken from the request that carries the most (the
+    last request of the main conversation, or a later one that re-sends it)."""
+    best: list[object] = []
+    with mock.lock:
+        bodies = list(mock.bodies)
+    for body in bodies:
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            continue
+        if isinstance(request, dict):
+            found = _results_of(request)
+            if len(found) > len(best):
+                best = found
+    return [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in best]
+
+
+def _results_of(request: dict[str, Any]) -> list[object]:
+    out: list[object] = []
+    for m in request.get("messages") or []:  # Anthropic Messages, OpenAI chat completions
+        if not isinstance(m, dict):
+            continue
+        if m.get("role") == "tool":
+            out.append(m.get("content"))
+        elif isinstance(m.get("content"), list):
+            out.extend(b.get("content") for b in m["content"]
+                       if isinstance(b, dict) and b.get("type") == "tool_result")
+    for c in request.get("contents") or []:  # Gemini generateContent
+        for p in (c.get("parts") or []) if isinstance(c, dict) else []:
+            if isinstance(p, dict) and "functionResponse" in p:
+                out.append(p["functionResponse"].get("response"))
+    for i in request.get("input") or []:  # OpenAI Responses
+        if isinstance(i, dict) and i.get("type") in ("function_call_output",
+                                                     "custom_tool_call_output"):
+            out.append(i.get("output"))
+    return out

@@ -32,6 +32,22 @@ def steps(repo: Path, home: Path) -> list[Step]:
     ]
 
 
+def run_claude(exe: Path, repo: Path, env: dict[str, str],
+               mock: MockModel) -> subprocess.CompletedProcess[str]:
+    """``claude -p`` in ``repo`` against ``mock``, with the file tools and Bash allowed."""
+    env = dict(env, ANTHROPIC_BASE_URL=mock.url, ANTHROPIC_API_KEY="sk-ant-dummy-e2e",
+               CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_AUTOUPDATER="1",
+               DISABLE_TELEMETRY="1", DISABLE_ERROR_REPORTING="1")
+    tools = "Bash,Read,Grep,Glob,Edit,Write"
+    proc = subprocess.run([str(exe), "-p", "Look at the configuration of this project.",
+                           "--output-format", "json", "--no-session-persistence",
+                           "--tools", tools, "--allowedTools", tools], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=180, check=False,
+                          stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, f"claude failed: {proc.stdout[-1500:]}{proc.stderr[-1500:]}"
+    return proc
+
+
 @pytest.mark.slow
 def test_claude_code_never_sends_the_canary(tmp_path: Path) -> None:
     exe = client("claude")
@@ -39,16 +55,8 @@ def test_claude_code_never_sends_the_canary(tmp_path: Path) -> None:
     env = base_env(home, tmp_path)
     guard_install(repo, env, "claude")
     with MockModel(steps(repo, home)) as mock:
-        env.update(ANTHROPIC_BASE_URL=mock.url, ANTHROPIC_API_KEY="sk-ant-dummy-e2e",
-                   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_AUTOUPDATER="1",
-                   DISABLE_TELEMETRY="1", DISABLE_ERROR_REPORTING="1")
-        tools = "Bash,Read,Grep,Glob,Edit,Write"
-        proc = subprocess.run([str(exe), "-p", "Look at the configuration of this project.",
-                               "--output-format", "json", "--no-session-persistence",
-                               "--tools", tools, "--allowedTools", tools], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=180, check=False)
+        run_claude(exe, repo, env, mock)
         seen = mock.seen()
-    assert proc.returncode == 0, f"claude failed: {proc.stdout[-1500:]}{proc.stderr[-1500:]}"
     assert_guarded(seen, "Claude Code")
     assert b"<redacted:" in seen, "the Read of .env was not redirected to the redacted view"
     assert seen.count(b"Guard: ") >= 8, "fewer denials than expected reached the model"

@@ -60,6 +60,22 @@ def codex_shell(command: str) -> Step:
     return step
 
 
+def run_codex(exe: Path, repo: Path, home: Path, env: dict[str, str],
+              mock: MockModel) -> subprocess.CompletedProcess[str]:
+    """``codex exec`` in ``repo`` against ``mock``, with hooks on and the repo trusted."""
+    (home / ".codex").mkdir(parents=True, exist_ok=True)
+    (home / ".codex" / "config.toml").write_text(
+        'model = "mock-model"\nmodel_provider = "mock"\n'
+        "[model_providers.mock]\nname = \"mock\"\n"
+        f'base_url = "{mock.url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
+        "[features]\nhooks = true\n"
+        f'[projects."{repo}"]\ntrust_level = "trusted"\n')
+    env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+    return run_client([str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check",
+                       "--dangerously-bypass-hook-trust", "Look at this project's configuration."],
+                      repo, env, "codex")
+
+
 @pytest.mark.slow
 def test_codex_never_sends_the_canary(tmp_path: Path) -> None:
     exe = client("codex")
@@ -67,17 +83,7 @@ def test_codex_never_sends_the_canary(tmp_path: Path) -> None:
     env = base_env(home, tmp_path)
     guard_install(repo, env, "codex")
     with MockModel([codex_shell(c) for c in SHELL_ATTEMPTS]) as mock:
-        (home / ".codex").mkdir(parents=True, exist_ok=True)
-        (home / ".codex" / "config.toml").write_text(
-            'model = "mock-model"\nmodel_provider = "mock"\n'
-            "[model_providers.mock]\nname = \"mock\"\n"
-            f'base_url = "{mock.url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
-            "[features]\nhooks = true\n"
-            f'[projects."{repo}"]\ntrust_level = "trusted"\n')
-        env.update(MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
-        run_client([str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check",
-                    "--dangerously-bypass-hook-trust", "Look at this project's configuration."],
-                   repo, env, "codex")
+        run_codex(exe, repo, home, env, mock)
         seen = mock.seen()
     assert_guarded(seen, "Codex CLI")
     assert seen.count(b"Guard: ") >= 6, "fewer denials than expected reached the model"
@@ -99,21 +105,27 @@ def trust(home: Path, repo: Path, product: str) -> None:
     (home / product / "trustedFolders.json").write_text(json.dumps({str(repo): "TRUST_FOLDER"}))
 
 
+def run_gemini(exe: Path, repo: Path, home: Path, env: dict[str, str],
+               mock: MockModel) -> subprocess.CompletedProcess[str]:
+    """``gemini -p`` in ``repo`` against ``mock``: API-key auth, the repo trusted, yolo."""
+    trust(home, repo, ".gemini")
+    (home / ".gemini" / "settings.json").write_text(json.dumps(
+        {"security": {"auth": {"selectedType": "gemini-api-key"}},
+         "general": {"disableAutoUpdate": True}, "privacy": {"usageStatisticsEnabled": False},
+         "telemetry": {"enabled": False}}))
+    env = dict(env, GOOGLE_GEMINI_BASE_URL=mock.url, GEMINI_API_KEY="dummy-e2e-key")
+    return run_client([str(exe), "-p", "Look at this project's configuration.",
+                       "--output-format", "json", "--approval-mode", "yolo"], repo, env, "gemini")
+
+
 @pytest.mark.slow
 def test_gemini_cli_never_sends_the_canary(tmp_path: Path) -> None:
     exe = client("gemini")
     repo, home = sandbox(tmp_path)
     env = base_env(home, tmp_path)
     guard_install(repo, env, "gemini")
-    trust(home, repo, ".gemini")
-    (home / ".gemini" / "settings.json").write_text(json.dumps(
-        {"security": {"auth": {"selectedType": "gemini-api-key"}},
-         "general": {"disableAutoUpdate": True}, "privacy": {"usageStatisticsEnabled": False},
-         "telemetry": {"enabled": False}}))
     with MockModel(gemini_steps(repo, home)) as mock:
-        env.update(GOOGLE_GEMINI_BASE_URL=mock.url, GEMINI_API_KEY="dummy-e2e-key")
-        run_client([str(exe), "-p", "Look at this project's configuration.", "--output-format",
-                    "json", "--approval-mode", "yolo"], repo, env, "gemini")
+        run_gemini(exe, repo, home, env, mock)
         seen = mock.seen()
     assert_guarded(seen, "Gemini CLI")
     assert seen.count(b"Guard: ") >= 6, "fewer denials than expected reached the model"
@@ -121,19 +133,25 @@ def test_gemini_cli_never_sends_the_canary(tmp_path: Path) -> None:
 
 # --- Qwen Code ------------------------------------------------------------------------------------
 
+def run_qwen(exe: Path, repo: Path, home: Path, env: dict[str, str],
+             mock: MockModel) -> subprocess.CompletedProcess[str]:
+    """``qwen`` in ``repo`` against ``mock`` (OpenAI chat completions), the repo trusted, yolo."""
+    trust(home, repo, ".qwen")
+    env = dict(env, OPENAI_BASE_URL=f"{mock.url}/v1", OPENAI_API_KEY="dummy-e2e-key",
+               OPENAI_MODEL="mock-model")
+    return run_client([str(exe), "--auth-type", "openai", "--approval-mode", "yolo",
+                       "--output-format", "json", "Look at this project's configuration."],
+                      repo, env, "qwen")
+
+
 @pytest.mark.slow
 def test_qwen_code_never_sends_the_canary(tmp_path: Path) -> None:
     exe = client("qwen")
     repo, home = sandbox(tmp_path)
     env = base_env(home, tmp_path)
     guard_install(repo, env, "qwen")
-    trust(home, repo, ".qwen")
     with MockModel(gemini_steps(repo, home)) as mock:
-        env.update(OPENAI_BASE_URL=f"{mock.url}/v1", OPENAI_API_KEY="dummy-e2e-key",
-                   OPENAI_MODEL="mock-model")
-        run_client([str(exe), "--auth-type", "openai", "--approval-mode", "yolo",
-                    "--output-format", "json", "Look at this project's configuration."],
-                   repo, env, "qwen")
+        run_qwen(exe, repo, home, env, mock)
         seen = mock.seen()
     # the memory extraction after the session re-sends the conversation: covered by `seen`
     assert_guarded(seen, "Qwen Code")

@@ -71,11 +71,11 @@ class Codex(Agent):
         """``decision: block`` gives the model the reason instead of the output: the reason
         carries the redacted output."""
         from guard.hook.call import Reply, dumps
-        from guard.hook.output import notice, text_of
+        from guard.hook.output import reason_text
 
-        if not count and not why:
+        reason = reason_text(result, count, why)
+        if reason is None:
             return Reply()
-        reason = notice(count, why) if why else f"{notice(count, why)}\n{text_of(result)}"
         return Reply(stdout=dumps({"decision": "block", "reason": reason}))
 
 

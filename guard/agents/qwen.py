@@ -53,11 +53,11 @@ class Qwen(IgnoreFileAgent):
         """``continue: false`` gives the model the ``stopReason`` instead of the result, and the
         session goes on: the reason carries the redacted result."""
         from guard.hook.call import Reply, dumps
-        from guard.hook.output import notice, text_of
+        from guard.hook.output import reason_text
 
-        if not count and not why:
+        reason = reason_text(result, count, why)
+        if reason is None:
             return Reply()
-        reason = notice(count, why) if why else f"{notice(count, why)}\n{text_of(result)}"
         return Reply(stdout=dumps({"continue": False, "stopReason": reason}))
 
 

@@ -91,6 +91,15 @@ def text_of(result: object) -> str:
     return json.dumps(result, ensure_ascii=False)
 
 
+def reason_text(result: object, count: int, why: str) -> str | None:
+    """For an assistant that gives the model the hook's reason instead of the result: the
+    notice, then the redacted result (only the notice when it is withheld); None when nothing
+    was replaced, and the result should go through as it is."""
+    if not count and not why:
+        return None
+    return notice(count, why) if why else f"{notice(count, why)}\n{text_of(result)}"
+
+
 def notice(count: int, why: str) -> str:
     """The first line of a result given to the model in a reason."""
     if why:

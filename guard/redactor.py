@@ -65,6 +65,8 @@ _QUOTED_SECRET = re.compile(
 _BARE_SECRET = re.compile(
     rb"(?im)^[+\- ]?[ \t]*(?:export[ \t]+)?[\w.\-]*" + _SECRET_KEY
     + rb"[\w.\-]*[ \t]*[=:][ \t]*([^\s\"'#(){}<>,;$]{%d,})[ \t]*\r?$" % MIN_VALUE)
+# What every name _SECRET_KEY matches contains (lower case).
+_KEY_WORDS = (b"pass", b"pwd", b"secret", b"token", b"key", b"credential")
 # A word or a name is not a value: `password: required`, `TOKEN=UNSET`, `secret: my_secret`.
 _WORDISH = re.compile(rb"[a-z]+(?:[_\-][a-z]+)*|[A-Z]+(?:_[A-Z]+)*")
 LARGE_OUTPUT = 48 * 1024  # from here the engine's Hyperscan prefilter pays for its loading
@@ -109,14 +111,15 @@ class Redactor:
             while pos != -1:  # every occurrence, also where no rule saw it
                 spans.append((pos, pos + len(f.secret), redact.placeholder(f.secret, f.rule_id)))
                 pos = data.find(f.secret, pos + len(f.secret))
-        for m in _QUOTED_SECRET.finditer(data):
-            value = m.group(2)
-            if not redact.plain(value, secret_key=True):
-                spans.append((m.start(2), m.end(2), redact.placeholder(value, "value")))
-        for m in _BARE_SECRET.finditer(data):
-            value = m.group(1)
-            if not redact.plain(value, secret_key=True) and not _WORDISH.fullmatch(value):
-                spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
+        for start, end in _keyword_lines(data):
+            for m in _QUOTED_SECRET.finditer(data, start, end):
+                value = m.group(2)
+                if not redact.plain(value, secret_key=True):
+                    spans.append((m.start(2), m.end(2), redact.placeholder(value, "value")))
+            for m in _BARE_SECRET.finditer(data, start, end):
+                value = m.group(1)
+                if not redact.plain(value, secret_key=True) and not _WORDISH.fullmatch(value):
+                    spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
         return _render(data, spans)
 
     def _engine(self, size: int) -> Engine:
@@ -224,6 +227,24 @@ class Redactor:
             for s, e, label in self.judge.spans(data, ".env", strict=False):
                 if label not in ("value", "line") and e - s >= MIN_VALUE:
                     yield data[s:e], label
+
+
+def _keyword_lines(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of the lines of ``data`` holding a secret-name keyword: the only lines the
+    key-value patterns can match (running them over every position of a large output costs a
+    hook more than everything else it does)."""
+    lower = data.lower()
+    starts: set[int] = set()
+    for word in _KEY_WORDS:
+        pos = lower.find(word)
+        while pos != -1:
+            starts.add(lower.rfind(b"\n", 0, pos) + 1)
+            pos = lower.find(word, pos + len(word))
+    lines = []
+    for start in sorted(starts):
+        end = data.find(b"\n", start)
+        lines.append((start, len(data) if end == -1 else end))
+    return lines
 
 
 def _key_before(data: bytes, start: int) -> bytes:

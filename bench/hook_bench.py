@@ -63,8 +63,8 @@ def events(root: str) -> dict[str, str]:
     # the bench) in the middle, as a failing settings test would
     output = "".join(f"tests/test_app.py::test_case_{i} PASSED{' ' * 20}[{i % 100:3d}%]\n"
                      for i in range(1500))[:100_000]
-    leaky = output[:50_000] + "STRIPE_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\n" + \
-        output[50_000:]
+    key = "STRIPE_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\n"  # pragma: allowlist secret
+    leaky = output[:50_000] + key + output[50_000:]
     return {"ordinary read": claude("Read", file_path=os.path.join(root, "src", "app.py")),
             ".env read": claude("Read", file_path=os.path.join(root, ".env")),
             "long Bash command": claude("Bash", command=long_bash, description="build"),

@@ -234,6 +234,34 @@ def _agent_hooks_options(f: Callable[..., None]) -> Callable[..., None]:
 
 
 @cli.command()
+@click.option("--listen", default="127.0.0.1:0", show_default=True, metavar="HOST:PORT",
+              help="Where to listen; port 0 picks a free one (printed at start).")
+@click.option("--upstream", "upstreams", multiple=True, metavar="NAME=URL",
+              help="The real API for anthropic, openai or gemini (default: the public "
+                   "endpoints); repeatable.")
+@click.option("--log", type=click.Path(dir_okay=False),
+              help="Audit log, JSON lines: per request the API and the placeholders applied "
+                   "(rule, fingerprint), never a value.")
+@click.option("--root", default=".", type=click.Path(file_okay=False, exists=True),
+              show_default=True, help="The repository whose secret files' values are known.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a --listen address that is not loopback (with a warning).")
+def proxy(listen: str, upstreams: tuple[str, ...], log: str | None, root: str,
+          allow_remote: bool) -> None:
+    """Run a loopback proxy between an assistant and its model API (Anthropic, OpenAI Chat
+    Completions and Responses, Gemini) that replaces every secret in each request with a
+    placeholder, then forwards it with the client's own credentials and streams the answer back
+    unchanged. Point the assistant's base URL at the printed address, e.g.
+    ANTHROPIC_BASE_URL=http://127.0.0.1:PORT; a base URL ending in /anthropic, /openai or
+    /gemini names the API explicitly.
+    """
+    from guard.commands import proxy as command
+
+    raise SystemExit(command.run(listen=listen, upstreams=list(upstreams), log=log, root=root,
+                                 allow_remote=allow_remote))
+
+
+@cli.command()
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
 @_agent_hooks_options

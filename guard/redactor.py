@@ -88,6 +88,8 @@ class Redactor:
         self._needles: list[tuple[bytes, bytes]] | None = None  # (needle, placeholder)
         self.sources: list[str] = []  # files the known values came from (paths, never values)
         self._large: Engine | None = None
+        # every placeholder written, for an audit log (a placeholder holds no value)
+        self.applied: list[bytes] = []
 
     # --- redacting ----------------------------------------------------------------------------
 
@@ -120,7 +122,7 @@ class Redactor:
                 value = m.group(1)
                 if not redact.plain(value, secret_key=True) and not _WORDISH.fullmatch(value):
                     spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
-        return _render(data, spans)
+        return _render(data, spans, self.applied)
 
     def _engine(self, size: int) -> Engine:
         if size < LARGE_OUTPUT:
@@ -298,8 +300,10 @@ def _encodings(value: bytes) -> Iterator[tuple[bytes, str]]:
     yield value[::-1], "-reversed"
 
 
-def _render(data: bytes, spans: list[tuple[int, int, bytes]]) -> tuple[bytes, int]:
-    """``data`` with each span replaced; overlapping spans merge into the first one."""
+def _render(data: bytes, spans: list[tuple[int, int, bytes]],
+            applied: list[bytes] | None = None) -> tuple[bytes, int]:
+    """``data`` with each span replaced; overlapping spans merge into the first one. The
+    placeholders written are appended to ``applied``."""
     if not spans:
         return data, 0
     spans.sort(key=lambda s: (s[0], -s[1]))
@@ -313,6 +317,8 @@ def _render(data: bytes, spans: list[tuple[int, int, bytes]]) -> tuple[bytes, in
             continue
         out.append(data[pos:s])
         out.append(holder)
+        if applied is not None:
+            applied.append(holder)
         pos = e
         count += 1
     out.append(data[pos:])

@@ -1,0 +1,52 @@
+"""``guard proxy``: the last boundary, the HTTP request to the model API, with every secret
+replaced by its placeholder (see guard.proxy.server)."""
+
+from __future__ import annotations
+
+import sys
+
+from guard.errors import GuardError
+
+DEFAULT_LISTEN = "127.0.0.1:0"
+
+
+def parse_listen(listen: str, allow_remote: bool) -> tuple[str, int]:
+    """HOST:PORT (port 0: a free one); a host that is not loopback only with ``allow_remote``."""
+    host, sep, port = listen.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise GuardError(f"--listen {listen!r}: expected HOST:PORT, e.g. 127.0.0.1:8787")
+    host = host.strip("[]") or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost", "::1") and not allow_remote:
+        raise GuardError(f"--listen {listen!r}: Guard's proxy listens on loopback only; "
+                         "--allow-remote lets other machines send through it")
+    return host, int(port)
+
+
+def parse_upstreams(values: list[str]) -> dict[str, str]:
+    from guard.proxy.apis import DEFAULT_UPSTREAMS
+
+    out: dict[str, str] = {}
+    for value in values:
+        name, sep, url = value.partition("=")
+        if not sep or name not in DEFAULT_UPSTREAMS or not url.startswith(("http://",
+                                                                           "https://")):
+            raise GuardError(f"--upstream {value!r}: expected NAME=URL with NAME one of "
+                             f"{', '.join(DEFAULT_UPSTREAMS)}")
+        out[name] = url
+    return out
+
+
+def run(*, listen: str = DEFAULT_LISTEN, upstreams: list[str] | None = None,
+        log: str | None = None, root: str = ".", allow_remote: bool = False) -> int:
+    host, port = parse_listen(listen, allow_remote)
+    ups = parse_upstreams(upstreams or [])
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        sys.stderr.write(f"guard proxy: warning: listening on {host}: any machine that reaches "
+                         "it can send requests through it with its own credentials\n")
+    try:
+        from guard.proxy.server import Proxy, serve
+    except ImportError as e:
+        raise GuardError(f"guard proxy needs aiohttp ({e}); install Guard again from the "
+                         "repository: pip install .") from None
+    serve(Proxy(ups, root, log), host, port)
+    return 0

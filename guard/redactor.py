@@ -81,13 +81,16 @@ class Redactor:
     per process, values gathered on first use."""
 
     def __init__(self, judge: Judge, env: Mapping[str, str] | None = None,
-                 home: str | None = None) -> None:
+                 home: str | None = None, large_from: int = 0) -> None:
         self.judge = judge
         self.env = dict(os.environ if env is None else env)
         self.home = home or judge.home
         self._needles: list[tuple[bytes, bytes]] | None = None  # (needle, placeholder)
         self.sources: list[str] = []  # files the known values came from (paths, never values)
         self._large: Engine | None = None
+        # texts from this size get the Hyperscan engine: a hook process pays for loading it,
+        # so only for large outputs (LARGE_OUTPUT); a long-lived proxy loads it once (0)
+        self.large_from = large_from or LARGE_OUTPUT
         # every placeholder written, for an audit log (a placeholder holds no value)
         self.applied: list[bytes] = []
 
@@ -125,7 +128,7 @@ class Redactor:
         return _render(data, spans, self.applied)
 
     def _engine(self, size: int) -> Engine:
-        if size < LARGE_OUTPUT:
+        if size < self.large_from:
             return self.judge.engine
         if self._large is None:
             from guard.detect.engine import Engine

@@ -73,7 +73,7 @@ class Proxy:
             cfg = config_mod.Config()  # a broken config must not open the gate
         home = self.env.get("HOME") or os.path.expanduser("~")
         judge = Judge(cfg, root=config_mod.find_root(self.root), home=home)
-        redactor = Redactor(judge, env=self.env)
+        redactor = Redactor(judge, env=self.env, large_from=1)  # Hyperscan, loaded once
         redactor.needles()  # read the files now: not on the first request's clock
         self._redactor, self._made = redactor, now
         self._stamps = {p: _mtime(p) for p in redactor.sources}

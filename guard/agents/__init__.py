@@ -134,6 +134,8 @@ class Agent:
     # the assistant has no way for a hook to change a result), and whether they also come for a
     # command that failed (Claude Code sends those as PostToolUseFailure, which no reply changes).
     output_events: ClassVar[tuple[str, ...]] = ()
+    # Can a pre-tool reply rewrite a tool's arguments (run the call with others)?
+    rewrites_input: ClassVar[bool] = False
     output_sees_failures: ClassVar[bool] = True
 
     @property

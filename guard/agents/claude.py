@@ -101,6 +101,7 @@ class Claude(Agent):
     hook_events = ("PreToolUse",)
     output_events = ("PostToolUse",)
     output_sees_failures = False  # a failing Bash command comes as PostToolUseFailure
+    rewrites_input = True  # updatedInput
     hook_install = HookInstall(".claude/settings.json", "~/.claude/settings.json", "grouped",
                                {"type": "command", "command": HOOK_COMMAND, "timeout": 30})
 
@@ -192,6 +193,11 @@ def claude_reply(decision: Decision, call: Call, event: dict[str, object], ctx: 
 
     if decision.allowed:
         return Reply()
+    if decision.action == "restore" and rewrite and isinstance(decision.updates, dict):
+        # the edit with the real values in place of the placeholders, run through Claude
+        # Code's own permission rules (no permissionDecision)
+        return Reply(stdout=dumps({"hookSpecificOutput": {
+            "hookEventName": "PreToolUse", "updatedInput": decision.updates}}))
     if decision.action == "rewrite" and rewrite and call.kind == "shell":
         # updatedInput without a permissionDecision: Claude Code runs the rewritten command
         # through its own permission rules, as it would have the original (verified 2.1.197)

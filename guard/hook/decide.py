@@ -28,18 +28,20 @@ _ENV_DUMP_WORDS = frozenset({"env", "printenv", "environ", "export", "declare", 
 
 class Decision:
     """``allow``, ``deny``, ``view`` (deny, and show the redacted view of ``path`` instead:
-    an assistant that can substitute a tool's input runs ``replacement``) or ``rewrite`` (run
-    the shell command ``replacement`` instead; only for an assistant that can substitute a
-    tool's input)."""
+    an assistant that can substitute a tool's input runs ``replacement``), ``rewrite`` (run
+    the shell command ``replacement`` instead) or ``restore`` (run the tool with the arguments
+    ``updates``, placeholders put back: guard.hook.writeback). The last two only for an
+    assistant that can substitute a tool's input; any other denies them, with the reason."""
 
-    __slots__ = ("action", "path", "reason", "replacement")
+    __slots__ = ("action", "path", "reason", "replacement", "updates")
 
     def __init__(self, action: str, reason: str = "", path: str = "",
-                 replacement: str = "") -> None:
+                 replacement: str = "", updates: object = None) -> None:
         self.action = action
         self.reason = reason
         self.path = path
         self.replacement = replacement
+        self.updates = updates
 
     @property
     def allowed(self) -> bool:

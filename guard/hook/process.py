@@ -46,6 +46,15 @@ def judge(call: Call, ctx: Context) -> Decision:
         return decide.decide_search(ctx.cwd, path=call.path or None, pattern=call.pattern,
                                     glob=call.glob, ctx=ctx)
     if kind in ("write", "edit"):
+        from guard.hook import writeback
+
+        if writeback.has_placeholder(call.args):
+            restored = writeback.decide(ctx, call.path, call.args)
+            if restored.action == "restore" and not ctx.output_layer and ctx.sensitive(
+                    restored.path, content=False):
+                # its result would show the file's lines, and nothing would redact them
+                return decide.decide_write(call.path, ctx.cwd, mode=kind, ctx=ctx)
+            return restored
         return decide.decide_write(call.path, ctx.cwd, content=call.content, mode=kind, ctx=ctx)
     if kind == "shell":
         return decide.decide_shell(call.command, ctx.cwd, ctx=ctx)
@@ -89,6 +98,12 @@ def run(agent: Agent, raw: bytes, env: dict[str, str] | None = None) -> Reply:
             ctx.output_layer = True
             ctx.output_sees_failures = agent.output_sees_failures
         decision = judge(call, ctx)
+        if decision.action == "restore" and not agent.rewrites_input:
+            decision = decide.Decision(
+                "deny", f"this edit of {ctx.shown(decision.path)} holds placeholders of secret "
+                        f"values, and {agent.display_name} lets no hook put the values back: "
+                        "written as it is, it would replace a secret with a placeholder. Ask the "
+                        "user to make this change.")
         return agent.hook_reply(decision, call, event, ctx)
     except Exception as e:  # a bug must not let a secret through (see the module docstring)
         call = Call("bad", problem=f"internal error: {type(e).__name__}")

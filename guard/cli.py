@@ -246,8 +246,11 @@ def _agent_hooks_options(f: Callable[..., None]) -> Callable[..., None]:
               show_default=True, help="The repository whose secret files' values are known.")
 @click.option("--allow-remote", is_flag=True,
               help="Allow a --listen address that is not loopback (with a warning).")
+@click.option("--ensure", is_flag=True,
+              help="Start the proxy in the background unless one answers at --listen already "
+                   "(what `guard install AGENT --proxy` has the assistant run at session start).")
 def proxy(listen: str, upstreams: tuple[str, ...], log: str | None, root: str,
-          allow_remote: bool) -> None:
+          allow_remote: bool, ensure: bool) -> None:
     """Run a loopback proxy between an assistant and its model API (Anthropic, OpenAI Chat
     Completions and Responses, Gemini) that replaces every secret in each request with a
     placeholder, then forwards it with the client's own credentials and streams the answer back
@@ -257,15 +260,35 @@ def proxy(listen: str, upstreams: tuple[str, ...], log: str | None, root: str,
     """
     from guard.commands import proxy as command
 
+    if ensure:
+        raise SystemExit(command.ensure(listen=listen, root=root, log=log))
     raise SystemExit(command.run(listen=listen, upstreams=list(upstreams), log=log, root=root,
                                  allow_remote=allow_remote))
+
+
+_proxy_options = [
+    click.option("--proxy", is_flag=True,
+                 help="Instead of hooks: point AGENT at `guard proxy` in its own settings "
+                      "(Claude Code: ANTHROPIC_BASE_URL, and a session-start hook that starts "
+                      "the proxy)."),
+    click.option("--proxy-port", type=click.IntRange(1, 65535), default=8787, show_default=True,
+                 help="The loopback port of the proxy for --proxy."),
+]
+
+
+def _with_proxy_options(f: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_proxy_options):
+        f = option(f)
+    return f
 
 
 @cli.command()
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
 @_agent_hooks_options
-def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool) -> None:
+@_with_proxy_options
+def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, proxy: bool,
+            proxy_port: int) -> None:
     """Install hooks that run Guard: with --git, in this repository's hook directory
     (core.hooksPath when set). A hook already there is kept and runs first, as
     <hook>.guard-chained. AGENT... (or --all): the assistant's hook configuration, which runs
@@ -273,6 +296,10 @@ def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool) -
 
     With the pre-commit framework, use the guard-scan hook of .pre-commit-hooks.yaml instead.
     """
+    if proxy:
+        from guard.commands import install_proxy
+
+        raise SystemExit(install_proxy.run(list(agents), port=proxy_port, user=user))
     from guard.commands import install as command
 
     raise SystemExit(command.run(git=git_hooks, agents=list(agents), every=every, user=user))
@@ -282,8 +309,16 @@ def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool) -
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
 @_agent_hooks_options
-def uninstall(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool) -> None:
-    """Remove the hooks `guard install` wrote and put back the ones they chained to."""
+@_with_proxy_options
+def uninstall(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, proxy: bool,
+              proxy_port: int) -> None:
+    """Remove the hooks `guard install` wrote and put back the ones they chained to (with
+    --proxy: what `guard install AGENT --proxy` wrote)."""
+    if proxy:
+        from guard.commands import install_proxy
+
+        raise SystemExit(install_proxy.run(list(agents), port=proxy_port, user=user,
+                                           uninstall=True))
     from guard.commands import install as command
 
     raise SystemExit(command.run(git=git_hooks, agents=list(agents), uninstall=True,

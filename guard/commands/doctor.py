@@ -121,6 +121,12 @@ def _manifests(out: TextIO, columns: list[Column], root: str) -> None:
         if c.agent.output_events and c.hook == "installed":
             hook += ("; output layer: on" if c.agent.output_installed(root) else
                      "; output layer: off (`guard install` again to add it)")
+        if c.agent.name == "claude":  # the proxy, where `guard install claude --proxy` put it
+            from guard.commands import install_proxy
+
+            proxy = install_proxy.status(root)
+            if proxy != "proxy: off":
+                hook += f"; {proxy}"
         out.write(f"  {c.agent.name.ljust(width)}  {where}: {c.state}; {hook}\n")
     if any(c.state in ("stale", "missing") for c in columns):
         out.write("  run `guard protect` to write the missing and stale manifests\n")

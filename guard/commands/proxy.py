@@ -50,3 +50,49 @@ def run(*, listen: str = DEFAULT_LISTEN, upstreams: list[str] | None = None,
                          "repository: pip install .") from None
     serve(Proxy(ups, root, log), host, port)
     return 0
+
+
+def answering(host: str, port: int) -> bool:
+    """Whether a Guard proxy answers at HOST:PORT."""
+    import http.client
+    import json
+
+    try:
+        conn = http.client.HTTPConnection(host, port, timeout=2)
+        conn.request("GET", "/_guard/health")
+        resp = conn.getresponse()
+        ok = resp.status == 200 and json.loads(resp.read() or b"{}").get("guard") == "proxy"
+        conn.close()
+        return bool(ok)
+    except (OSError, ValueError):
+        return False
+
+
+def ensure(*, listen: str, root: str = ".", log: str | None = None) -> int:
+    """Start a proxy at ``listen`` in the background unless one answers there already (what an
+    assistant's session-start hook runs): exit 0 once it answers, 2 with the reason if not."""
+    import os
+    import subprocess
+    import time
+
+    host, port = parse_listen(listen, allow_remote=False)
+    if port == 0:
+        raise GuardError("--ensure needs a fixed port, e.g. --listen 127.0.0.1:8787")
+    if answering(host, port):
+        return 0
+    script = os.path.join(os.path.dirname(os.path.abspath(sys.executable)), "guard")
+    command = [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "guard"]
+    args = [*command, "proxy", "--listen", f"{host}:{port}", "--root", os.path.abspath(root)]
+    if log:
+        args += ["--log", os.path.abspath(log)]
+    with open(os.devnull, "rb") as devnull_in, open(os.devnull, "wb") as devnull_out:
+        subprocess.Popen(args, stdin=devnull_in, stdout=devnull_out, stderr=devnull_out,
+                         start_new_session=True)  # outlives the hook that started it
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if answering(host, port):
+            return 0
+        time.sleep(0.1)
+    raise GuardError(f"guard proxy did not start on {host}:{port}: the assistant's requests "
+                     "will fail rather than go to the model unprotected; run `guard proxy "
+                     f"--listen {host}:{port}` by hand to see why")

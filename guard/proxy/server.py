@@ -187,6 +187,15 @@ def _mtime(path: str) -> float:
         return -1.0
 
 
+HEALTH = "/_guard/health"
+
+
+async def health(request: web.Request) -> web.Response:
+    """What ``guard proxy --ensure`` asks to know a Guard proxy already listens there."""
+    refusal = _refuse_foreign(request)
+    return refusal if refusal is not None else web.json_response({"guard": "proxy"})
+
+
 def app(proxy: Proxy) -> web.Application:
     application = web.Application(client_max_size=MAX_BODY)
 
@@ -200,6 +209,7 @@ def app(proxy: Proxy) -> web.Application:
 
     application.on_startup.append(open_session)
     application.on_cleanup.append(close_session)
+    application.router.add_get(HEALTH, health)
     application.router.add_route("*", "/{tail:.*}", proxy.handle)
     return application
 

@@ -106,17 +106,21 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: st
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=".guard-baseline.json",
               show_default=True, help="Baseline file to write.")
+@click.option("--update", is_flag=True,
+              help="Update the existing baseline: keep the entries still found (with any keys "
+                   "you added to them), drop the fixed ones, add the new ones.")
 @_config_option
 @_gitignore_option
-def baseline(paths: tuple[str, ...], output: str, config_path: str | None,
+def baseline(paths: tuple[str, ...], output: str, update: bool, config_path: str | None,
              gitignore: bool) -> None:
     """Record the current findings in a baseline file (values are never stored: only paths,
-    rules and keyed fingerprints). Commit it; `guard scan --baseline FILE` then fails only on
-    findings that are not in it."""
+    rules and keyed fingerprints; no line numbers nor timestamp, so an unchanged tree gives the
+    same file). Commit it; `guard scan --baseline FILE` then fails only on findings that are not
+    in it."""
     from guard.commands import baseline as command
 
     raise SystemExit(command.run(list(paths), output=output, config_path=config_path,
-                                 gitignore=gitignore))
+                                 gitignore=gitignore, update=update))
 
 
 def _agent_list(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str]:

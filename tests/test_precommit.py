@@ -151,3 +151,24 @@ def test_guard_protect_rejects_commits_while_assistants_can_read_a_dotenv(
     code, out = commit(repo, shared, {"app.py": "x = 2\n"})
     assert code == 0, out
     assert out.count("Passed") == 2
+
+
+def test_guard_scan_lets_the_baselines_be_committed(project, shared: Path, run_guard,
+                                                    tmp_path: Path) -> None:
+    """The README's migration path: a .secrets.baseline written by detect-secrets and Guard's own
+    baseline are committed next to the code. Their hashes are not secrets."""
+    elsewhere = GitRepo(tmp_path / "elsewhere")
+    elsewhere.write({"app.py": f"token = '{TOKEN}'\npassword = 'Xk9#mQ2vL8pZ4wR7'\n"})
+    elsewhere.git("add", "app.py")
+    ds = Path(sys.executable).with_name("detect-secrets")
+    baseline = subprocess.run([str(ds), "scan"], cwd=elsewhere.path, capture_output=True,
+                              text=True, check=True).stdout
+    assert '"hashed_secret"' in baseline
+    elsewhere.write({".secrets.baseline": baseline})
+    assert run_guard("baseline", ".", cwd=elsewhere.path).returncode == 0
+    ours = (elsewhere.path / ".guard-baseline.json").read_text()
+
+    repo = project("guard-scan")
+    code, out = commit(repo, shared, {".secrets.baseline": baseline,
+                                      ".guard-baseline.json": ours})
+    assert code == 0 and "Passed" in out, out

@@ -4,7 +4,8 @@ For each buffer: the prefilter finds rule keywords; each rule whose keyword occu
 only on the lines around those keywords (a minified line is cut to a window around the keyword),
 or, for an ``anchor`` rule whose regex starts with its keyword, only at each keyword;
 matches then pass the rule's entropy floor and checks, the placeholder filters, inline allow
-pragmas and, for syntax rules, a tree-sitter look at what the literal is assigned to.
+pragmas and, for syntax rules, a tree-sitter look at what the literal is assigned to. Last, the
+hashes of a baseline file (detect-secrets' or Guard's, recognised by structure) are not secrets.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ class Engine:
             for wstart, wend in spans:
                 for m in regex.finditer(data, wstart, wend):
                     self._consider(rule, m, data, path, seen, found)
+        if found:
+            found = _not_baseline_hashes(data, found)
         return [self._finding(rule, value, data, path, s, e)
                 for s, e, rule, value in _most_specific(found)]
 
@@ -174,6 +177,20 @@ def _lazy_modules() -> tuple[ModuleType, ...]:
 
         _MODULES = (filters, checks)
     return _MODULES
+
+
+def _not_baseline_hashes(data: bytes, found: list[tuple[int, int, Rule, bytes]]
+                         ) -> list[tuple[int, int, Rule, bytes]]:
+    """``found`` without the matches that are a baseline's hashes (see guard.detect.baselines).
+    Imported only when something was found: most files have no match."""
+    from guard.detect import baselines
+
+    if not baselines.may_be_baseline(data):
+        return found
+    spans = baselines.hash_spans(data)
+    if not spans:
+        return found
+    return [m for m in found if not baselines.within(spans, m[0], m[1])]
 
 
 def _most_specific(matches: list[tuple[int, int, Rule, bytes]]) -> list[tuple[int, int, Rule,

@@ -7,10 +7,15 @@ secret that reaches the mock would have reached the model.
 
 Wire protocols (see /work/shared/reference/agent-clients-headless.md): Anthropic Messages (SSE),
 Gemini generateContent (SSE), OpenAI Responses (SSE) and OpenAI chat completions (SSE).
+
+With ``compress=True`` it answers as the real APIs' front ends do: a POST whose request accepts
+gzip (``Accept-Encoding``) gets its answer gzip-compressed, ``Content-Encoding: gzip``, server-sent
+events included (``compressed`` counts those answers).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 from collections.abc import Callable
@@ -24,8 +29,10 @@ Step = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
 
 class MockModel:
-    def __init__(self, steps: list[Step]) -> None:
+    def __init__(self, steps: list[Step], compress: bool = False) -> None:
         self.steps = steps
+        self.compress = compress
+        self.compressed = 0
         self.bodies: list[bytes] = []
         self.paths: list[str] = []
         self.lock = threading.Lock()
@@ -97,20 +104,39 @@ class MockModel:
                 data = json.dumps(obj).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
+                data = self._encoded(data)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _encoded(self, data: bytes) -> bytes:
+                """``data`` gzip-compressed (and the header said) when the mock compresses and
+                the request accepts it."""
+                accepts = self.headers.get("Accept-Encoding", "").lower()
+                if not (mock.compress and self.command == "POST" and "gzip" in accepts):
+                    return data
+                with mock.lock:
+                    mock.compressed += 1
+                self.send_header("Content-Encoding", "gzip")
+                return gzip.compress(data)
+
             def sse(self, events: list[tuple[str | None, object]]) -> None:
+                chunks = [(f"event: {name}\n" if name else "") + "data: " +
+                          (data if isinstance(data, str) else json.dumps(data)) + "\n\n"
+                          for name, data in events]
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
+                if mock.compress:  # one body, its length said
+                    body = self._encoded("".join(chunks).encode())
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
                 self.send_header("Connection", "close")
                 self.end_headers()
-                for name, data in events:
-                    text = data if isinstance(data, str) else json.dumps(data)
-                    head = f"event: {name}\n" if name else ""
-                    self.wfile.write(f"{head}data: {text}\n\n".encode())
+                for chunk in chunks:
+                    self.wfile.write(chunk.encode())
                 self.wfile.flush()
                 self.close_connection = True
 

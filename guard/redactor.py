@@ -123,8 +123,10 @@ class Redactor:
                     spans.append((m.start(2), m.end(2), redact.placeholder(value, "value")))
             for m in _BARE_SECRET.finditer(data, start, end):
                 value = m.group(1)
-                if not redact.plain(value, secret_key=True) and not _WORDISH.fullmatch(value):
-                    spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
+                if redact.plain(value, secret_key=True) or _WORDISH.fullmatch(value) or \
+                        value.startswith((b"/", b"~/")):  # PWD=/home/…: "pwd", and a path
+                    continue
+                spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
         return _render(data, spans, self.applied)
 
     def _engine(self, size: int) -> Engine:

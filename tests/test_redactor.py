@@ -122,6 +122,7 @@ def test_the_engine_finds_what_no_file_holds(redactor: Redactor) -> None:
     "Zz9Yy8Xx7Ww6Vv5Uu4 is in node_modules, which Guard does not walk\n",
     "password: required\nTOKEN=UNSET\napi_key = os.environ['API_KEY']\nTOKEN_TTL=3600\n",
     "secret_name: my_service_secret\n",
+    "PWD=/home/ada/src/billing\nOLDPWD=/home/ada\n",  # "pwd" is in PWD, and a path is no secret
 ])
 def test_ordinary_text_passes_untouched(redactor: Redactor, text: str) -> None:
     assert redactor.redact_text(text) == (text, 0)

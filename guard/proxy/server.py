@@ -104,7 +104,10 @@ class Proxy:
         url = self.upstreams[api].rstrip("/") + path
         if request.query_string:
             url += "?" + request.query_string
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        # the body is forwarded decoded (aiohttp decodes a compressed request): its encoding
+        # header would describe bytes that are not there
+        headers = {k: v for k, v in request.headers.items()
+                   if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"}
         assert self.session is not None
         try:
             upstream = await self.session.request(request.method, url, headers=headers,
@@ -114,13 +117,16 @@ class Proxy:
                                f"{self.upstreams[api]}: {type(e).__name__}")
         async with upstream:
             response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
-            for key, value in upstream.headers.items():
-                if key.lower() not in HOP_BY_HOP and key.lower() != "content-encoding":
+            for key, value in upstream.headers.items():  # Content-Encoding too: the answer
+                if key.lower() not in HOP_BY_HOP:      # goes back as compressed as it came
                     response.headers.add(key, value)
             await response.prepare(request)
-            async for chunk in upstream.content.iter_any():  # SSE: chunk for chunk, unchanged
-                await response.write(chunk)
-            await response.write_eof()
+            try:
+                async for chunk in upstream.content.iter_any():  # SSE: chunk for chunk
+                    await response.write(chunk)
+                await response.write_eof()
+            except (ConnectionResetError, ClientError):
+                pass  # the client hung up once it had what it wanted (Codex does): not an error
             return response
 
     def _audit(self, api: str, request: web.Request, count: int, redactor: Redactor) -> None:

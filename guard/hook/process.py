@@ -57,8 +57,23 @@ def judge(call: Call, ctx: Context) -> Decision:
             return restored
         return decide.decide_write(call.path, ctx.cwd, content=call.content, mode=kind, ctx=ctx)
     if kind == "shell":
+        from guard.hook import writeback
+
+        if writeback.has_placeholder(call.command) and writeback.writes(call.command, ctx):
+            return decide.Decision("deny", "this command writes placeholders of secret values "
+                                   "(<redacted:…>) into a file, where they would replace the "
+                                   "secrets; edit the file with the file-edit tool, which Guard "
+                                   "can restore the values in, or ask the user")
         return decide.decide_shell(call.command, ctx.cwd, ctx=ctx)
     # mcp and tools Guard does not know: judged by the paths and commands among the arguments
+    from guard.hook import writeback
+
+    if call.tool in ("apply_patch", "edit_file", "write_file") and \
+            writeback.has_placeholder(call.args):
+        return decide.Decision("deny", f"this {call.tool} writes placeholders of secret values "
+                               "(<redacted:…>), which would replace the secrets in the file, and "
+                               "Guard cannot put the values back in this assistant; ask the user "
+                               "to make this change")
     return decide.decide_mcp(call.tool, call.args or {}, ctx.cwd, ctx=ctx)
 
 

@@ -39,6 +39,26 @@ def has_placeholder(value: object) -> bool:
     return False
 
 
+_WRITES = re.compile(r"<<|(?<![<&\d-])>>?(?!&)|\b(?:tee|cp|mv|install|rsync|dd|sponge)\b|"
+                     r"\bsed\s+(?:-\w*\s+)*-i|\bperl\s+(?:-\w*\s+)*-\w*i")
+
+
+def writes(command: str, ctx: Context) -> bool:
+    """Whether a shell command may write a file: a redirection, a heredoc, tee, cp, sed -i…
+    (read from the text: only asked about a command that holds a placeholder, so erring
+    towards "yes" costs nothing)."""
+    if _WRITES.search(PLACEHOLDER.sub("", command)):  # a placeholder ends in ">" itself
+        return True
+    from guard import shell
+
+    try:
+        analysis = shell.analyze(command, ctx.cwd, ctx.env, ctx.home)
+    except Exception:  # a command Guard cannot analyse: assume it writes
+        return True
+    return bool(analysis.error) or any(a.op in ("write", "copy", "move")
+                                       for a in analysis.accesses)
+
+
 def decide(ctx: Context, target: str, args: object) -> Decision:
     """A ``restore`` decision carrying the arguments with every placeholder put back, or a deny
     saying which placeholder cannot be."""

@@ -116,3 +116,37 @@ def test_an_assistant_that_cannot_rewrite_is_refused_with_the_reason(repo: Path)
     updated = json.loads(reply.stdout)["hookSpecificOutput"]["updatedInput"]
     apply_edit(repo / "settings.py", updated)
     assert (repo / "settings.py").read_text() == f'API_TOKEN = "{token}"\nRETRIES = 5\n'
+
+
+@pytest.mark.parametrize("command", [
+    "cat > .env.local <<'EOF'\nKEY=<redacted:dotenv-file len=12 fp=0123abcd>\nEOF",
+    "echo 'KEY=<redacted:dotenv-file len=12 fp=0123abcd>' >> config.ini",
+    "printf 'x<redacted:value len=9 fp=89abcdef>' | tee out.txt",
+])
+def test_a_shell_command_writing_placeholders_is_refused(repo: Path, command: str) -> None:
+    event = {"session_id": "s", "cwd": str(repo), "hook_event_name": "PreToolUse",
+             "tool_name": "Bash", "tool_input": {"command": command}}
+    env = {"HOME": str(repo.parent / "home"), "PATH": os.environ.get("PATH", "")}
+    reply = hook.run(agents.get("claude"), json.dumps(event).encode(), env)
+    out = json.loads(reply.stdout)["hookSpecificOutput"]
+    assert out["permissionDecision"] == "deny"
+    assert "writes placeholders of secret values" in out["permissionDecisionReason"]
+
+
+def test_a_placeholder_that_is_only_read_is_fine(repo: Path) -> None:
+    event = {"session_id": "s", "cwd": str(repo), "hook_event_name": "PreToolUse",
+             "tool_name": "Bash",
+             "tool_input": {"command": "grep -c '<redacted:value len=9 fp=89abcdef>' app.log"}}
+    env = {"HOME": str(repo.parent / "home"), "PATH": os.environ.get("PATH", "")}
+    reply = hook.run(agents.get("claude"), json.dumps(event).encode(), env)
+    assert "permissionDecision" not in reply.stdout
+
+
+def test_codex_apply_patch_with_placeholders_is_refused(repo: Path) -> None:
+    patch = ("*** Begin Patch\n*** Update File: .env\n@@\n-DEBUG=1\n+DEBUG=0\n"
+             " DB_PASSWORD=<redacted:dotenv-file len=17 fp=0123abcd>\n*** End Patch\n")
+    event = {"session_id": "s", "cwd": str(repo), "hook_event_name": "PreToolUse",
+             "tool_name": "apply_patch", "tool_input": {"command": patch}}
+    env = {"HOME": str(repo.parent / "home"), "PATH": os.environ.get("PATH", "")}
+    reply = hook.run(agents.get("codex"), json.dumps(event).encode(), env)
+    assert reply.code == 2 and "writes placeholders of secret values" in reply.stderr

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from guard import __version__
@@ -84,9 +85,25 @@ def answers(what: str) -> Callable[[F], F]:
     return wrap
 
 
+class GuardProtocol(LanguageServerProtocol):
+    """pygls's protocol, except that no error answer carries a traceback: when pygls itself
+    fails on a request (arguments it cannot match to a command, say), it answers with the
+    exception's text and its stack; Guard's answer names the exception's type only."""
+
+    def _send_response(self, msg_id: Any, result: Any | None = None,
+                       error: types.ResponseError | None = None) -> None:
+        if error is not None and error.data is not None and \
+                error.code == types.ErrorCodes.InternalError.value:
+            kind = error.message.split(":", 1)[0].strip()
+            kind = kind if re.fullmatch(r"[\w.]+", kind) else "an exception"
+            error = types.ResponseError(code=error.code, message=(
+                f"guard lsp: internal error ({kind}); the server's stderr says where"))
+        super()._send_response(msg_id, result, error)
+
+
 class GuardServer(LanguageServer):
     def __init__(self, debounce_ms: int = DEFAULT_DEBOUNCE_MS) -> None:
-        super().__init__("guard", __version__)
+        super().__init__("guard", __version__, protocol_cls=GuardProtocol)
         self.debounce = debounce_ms / 1000
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.root: str | None = None

@@ -284,7 +284,76 @@ async def test_no_channel_carries_a_secret_or_a_traceback(client: RecordingClien
         assert failed.value.code == REQUEST_FAILED and reason in failed.value.message
         assert failed.value.data is None
         assert_clean(failed.value.message, "an error answer")
+    # what pygls refuses itself: arguments that do not fit the command, an unknown command
+    for name, arguments in [("guard.moveToEnv", [uri_of(path)]), ("guard.nothing", [])]:
+        with pytest.raises(JsonRpcException) as failed:
+            await command(client, name, *arguments)
+        assert failed.value.data is None
+        assert_clean(failed.value.message, "an error answer")
 
     stderr = await client.end()
     assert_clean(stderr, "the server's stderr")
     assert_clean(heard(client), "a window message")
+
+
+def test_an_internal_error_answer_never_carries_its_stack() -> None:
+    """Should pygls fail inside itself on a request, it answers InternalError with the
+    exception's text and its traceback as data: Guard's protocol keeps the exception's type."""
+    from pygls.exceptions import JsonRpcInternalError
+
+    from guard.lsp import server
+
+    protocol = server.create_server().protocol
+    sent: list[object] = []
+    protocol._send_data = sent.append  # type: ignore[method-assign]
+    try:
+        raise KeyError(GH)
+    except KeyError:
+        error = JsonRpcInternalError.of(sys.exc_info()).to_response_error()
+    assert error.data and GH in error.message  # what pygls would send
+    protocol._send_response(7, error=error)
+    [answer] = sent
+    assert answer.error.data is None  # type: ignore[attr-defined]
+    assert answer.error.message == (  # type: ignore[attr-defined]
+        "guard lsp: internal error (KeyError); the server's stderr says where")
+
+
+def test_an_error_out_of_band_is_shown_by_its_type_only() -> None:
+    """A notification pygls could not handle is shown to the user (window/showMessage), by the
+    exception's type: its text could be what the editor sent."""
+    from pygls.exceptions import FeatureNotificationError
+
+    from guard.lsp import server
+
+    ls = server.create_server()
+    shown: list[types.ShowMessageParams] = []
+    ls.window_show_message = shown.append  # type: ignore[method-assign]
+    ls.report_server_error(KeyError(GH), FeatureNotificationError)
+    [message] = shown
+    assert GH not in message.message and "KeyError" in message.message
+
+
+def test_log_lines_keep_their_template_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """pygls logs the parameters of a message it failed on (a whole document) and the
+    exception with its traceback: the server's stderr gets the template and the type."""
+    import logging
+
+    from guard.lsp import server
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        server.quiet_logging()
+        log = logging.getLogger("pygls.protocol.json_rpc")
+        try:
+            raise KeyError(GH)
+        except KeyError:
+            log.exception("Failed to handle notification %r: %s", "textDocument/didOpen",
+                          {"text": f'API_TOKEN = "{GH}"'})
+        logging.getLogger("asyncio").error("Exception in callback %r", f"publish({GH})")
+    finally:
+        root.handlers[:], root.level = saved
+    err = capsys.readouterr().err
+    assert err == (
+        "guard lsp: error: pygls.protocol.json_rpc: Failed to handle notification …: … "
+        "(KeyError)\nguard lsp: error: asyncio: Exception in callback …\n")

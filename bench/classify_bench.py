@@ -1,12 +1,13 @@
 """Measure each way of classifying ambiguous files on the test split of tests/data/classify/.
 
-    python bench/classify_bench.py            # every method, one process each
-    python bench/classify_bench.py --json     # the same, as JSON
+    .venv/bin/python bench/classify_bench.py            # every method, one process each
+    .venv/bin/python bench/classify_bench.py --json     # the same, as JSON
 
 For each method: accuracy, precision and recall (sensitive is the positive class), the time to
 load the model, the latency per file once loaded (mean and 95th percentile, cache off), and the
 peak resident memory of the process that ran it. ``heuristic`` is Guard without a model: a file is
-sensitive when the generic rule reported something.
+sensitive when the generic rule reported something. Needs Guard installed with its llm extra in
+the Python that runs it (exit status 2 otherwise).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import need
 
 from guard.detect import ruleset
 from guard.detect.engine import Engine
@@ -77,14 +80,18 @@ def main() -> int:
     parser.add_argument("--split", default="test", choices=("train", "test"))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    need.guard_package()
+    need.modules({"llama_cpp": need.LLM, methods.DEFAULT_PACKAGE: need.LLM})
     if args.method:
         print(json.dumps(measure(args.method, args.split)))
         return 0
     results = []
     for method in classify.METHODS:  # one process each: peak memory is per method
-        out = subprocess.run([sys.executable, __file__, "--method", method, "--split",
-                              args.split], capture_output=True, text=True, check=True).stdout
-        results.append(json.loads(out.splitlines()[-1]))
+        proc = subprocess.run([sys.executable, __file__, "--method", method, "--split",
+                               args.split], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            need.fail(f"method {method} failed (exit {proc.returncode}):\n{proc.stderr[-800:]}")
+        results.append(json.loads(proc.stdout.splitlines()[-1]))
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

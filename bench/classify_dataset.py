@@ -1,6 +1,6 @@
 """Write the labelled set of ambiguous files the local model is trained and measured on.
 
-    python bench/classify_dataset.py        # writes tests/data/classify/{train,test}.jsonl
+    .venv/bin/python bench/classify_dataset.py   # writes tests/data/classify/{train,test}.jsonl
 
 Every file is made here from a fixed seed, so the set is the same on every machine; no value in
 it is a real credential (each "live" one is drawn from ``random.Random``). Each record is a small
@@ -22,6 +22,8 @@ import sys
 from collections.abc import Callable
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import need
 
 from guard.detect import ruleset
 from guard.detect.engine import Engine
@@ -369,6 +371,7 @@ def build(per_kind: int = PER_KIND, seed: int = SEED) -> list[dict]:
 
 
 def main() -> int:
+    need.guard_package()
     records = build()
     os.makedirs(OUT, exist_ok=True)
     for split in ("train", "test"):

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import need
 import pemkeys
 
 BENCH = Path(__file__).resolve().parent
@@ -99,9 +100,11 @@ def fetch_sdist(pin: Pin, sdists: Path) -> Path:
     target = sdists / pin.filename
     if not (target.is_file() and sha256_file(target) == pin.sha256):
         sdists.mkdir(parents=True, exist_ok=True)
+        need.modules({"pip": "python3 -m ensurepip, or apt-get install -y python3-pip"})
         cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
         cmd += ["--no-binary", ":all:", f"{pin.name}=={pin.version}", "-d", str(sdists)]
-        subprocess.run(cmd, check=True)
+        if subprocess.run(cmd, check=False).returncode != 0:
+            need.fail(f"pip could not download {pin.filename} (see above; it needs the network)")
     actual = sha256_file(target)
     if actual != pin.sha256:
         raise SystemExit(f"{target}: sha256 {actual}, expected {pin.sha256}")
@@ -543,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="root to (re)build")
     parser.add_argument("--sdists", type=Path, default=DEFAULT_SDISTS, help="sdist download cache")
     args = parser.parse_args(argv)
+    if not hasattr(tarfile, "data_filter"):  # 3.11.4 and 3.12 have it; Debian 12's 3.11.2 not
+        need.fail(f"needs Python 3.11.4 or later to unpack the sdists safely (tarfile's data "
+                  f"filter); this is Python {sys.version.split()[0]}")
     root = args.corpus.resolve()
     plants = build(root, args.sdists.resolve())
     print(summary(root, plants))

@@ -1,7 +1,7 @@
 """``guard scan --history`` against gitleaks' git mode on a history of thousands of commits, with
 secrets planted at known commits; both scan every ref.
 
-    python bench/history_bench.py [--commits 3000] [--runs 3] [--rebuild]
+    .venv/bin/python bench/history_bench.py [--commits 3000] [--runs 3] [--rebuild]
 
 The repository is generated, identically on every run, by ``git fast-import`` from the pinned
 Django sdist of the scan benchmark (``corpus.PINS``): its files arrive a few per commit in name
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO
 
 import corpus
+import need
 import peers
 
 BENCH = Path(__file__).resolve().parent
@@ -376,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="generate the history again")
     args = parser.parse_args(argv)
+    need.guard()
+    need.program("git", "apt-get install -y git")
     repo, plants = load_or_build(args.commits, args.rebuild)
     reports = WORK / "reports"
     reports.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import need
+
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 PEERS_VENV = WORK / "peers-venv"
@@ -209,9 +211,11 @@ def venv_python(env: Path = PEERS_VENV) -> Path:
 def install(env: Path = PEERS_VENV) -> None:
     """Create the peers' venv if missing and install the pinned peers into it."""
     if not venv_python(env).exists():
+        need.venv_module()
         venv.EnvBuilder(with_pip=True, clear=False).create(env)
     cmd = [str(venv_python(env)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*cmd, *REQUIREMENTS], check=True)
+    if subprocess.run([*cmd, *REQUIREMENTS], check=False).returncode != 0:
+        need.fail(f"pip could not install the peers into {env} (see above; it needs the network)")
 
 
 _FIND_PACKAGE = (
@@ -265,7 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.no_install:
         install()
-    for name, exe in locate_all().items():
+    try:
+        found = locate_all()
+    except (OSError, subprocess.CalledProcessError) as e:
+        need.fail(f"the peers are not installed in {PEERS_VENV} ({e}): run without --no-install")
+    for name, exe in found.items():
         print(f"{name:15} {version(exe, PEERS_BY_NAME[name]):30} {' '.join(exe)}")
     return 0
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
+import need
 import peers
 from peers import Finding, Invocation, Target
 
@@ -500,21 +501,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def install_guard() -> None:
     """A fresh regular install of the working tree into GUARD_VENV (dependencies stay cached)."""
     if not PROJECT_PYTHON.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(GUARD_VENV)], check=True)
-        subprocess.run([str(PROJECT_PYTHON), "-m", "pip", "install", "-q", str(PROJECT)],
-                       check=True)
-    subprocess.run([str(PROJECT_PYTHON), "-m", "pip", "install", "-q", "--force-reinstall",
-                    "--no-deps", str(PROJECT)], check=True)
+        need.venv_module()
+        need.runs([sys.executable, "-m", "venv", str(GUARD_VENV)], "python -m venv")
+        need.runs([str(PROJECT_PYTHON), "-m", "pip", "install", "-q", str(PROJECT)],
+                  "pip install (it needs the network)", timeout=1800)
+    need.runs([str(PROJECT_PYTHON), "-m", "pip", "install", "-q", "--force-reinstall",
+               "--no-deps", str(PROJECT)], "pip install", timeout=1800)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if "guard" in args.tools:
-        install_guard()
     root = args.corpus.resolve()
     if not (root / corpus.MANIFEST).is_file():
-        print(f"no corpus at {root}: run `python bench/corpus.py` first", file=sys.stderr)
-        return 2
+        need.fail(f"no corpus at {root}: run `python bench/corpus.py` first")
+    if "guard" in args.tools:
+        install_guard()
     exe = peer_executables([t for t in args.tools if t != "guard"])
     planted = load_planted(root)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

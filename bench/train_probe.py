@@ -1,7 +1,7 @@
 """Train what the local model's classifiers need, on the train split only, into guard/probe.json.
 
-    python bench/classify_dataset.py   # the labelled set (tests/data/classify/)
-    python bench/train_probe.py        # guard/probe.json (needs the llm extra)
+    .venv/bin/python bench/classify_dataset.py   # the labelled set (tests/data/classify/)
+    .venv/bin/python bench/train_probe.py        # guard/probe.json (needs the llm extra)
 
 - ``probe``: a logistic regression (L2, weights standardised) over the model's mean-pooled
   embeddings of each candidate snippet; the L2 strength is chosen by 5-fold cross-validation on the
@@ -20,7 +20,12 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-import numpy as np
+import need
+
+try:
+    import numpy as np
+except ModuleNotFoundError:  # the llm extra is missing: main() says so
+    np = None
 
 from guard.detect import ruleset
 from guard.detect.engine import Engine
@@ -133,6 +138,8 @@ def train_fewshot(model_path: str, engine: Engine, train: list[dict]) -> dict:
 
 
 def main() -> int:
+    need.guard_package()
+    need.modules({"numpy": need.LLM, "llama_cpp": need.LLM, methods.DEFAULT_PACKAGE: need.LLM})
     engine = Engine(ruleset.load())
     train = records("train")
     model_path = methods.ensure_default_model()

@@ -280,6 +280,7 @@ def _line_of(text: str, key: str, table: str = "") -> int | None:
     next_header = re.compile(r"^\s*\[", re.M).search(text, start)
     if next_header:
         end = next_header.start()
-    rx = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.M)
+    # [ \t]*, not \s*: that would match from a blank line above the key, one line early
+    rx = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?\s*=", re.M)
     m = rx.search(text, start, end) or rx.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import pytest
 
@@ -26,6 +26,20 @@ def guard_command() -> list[str]:
     if script.is_file() and os.access(script, os.X_OK):
         return [str(script)]
     return [sys.executable, "-m", "guard"]
+
+
+def on_ci() -> bool:
+    """Whether the tests run on CI (.ci/run exports CI=true), where everything they need is
+    installed: a missing program or extra there is a failure, never a skip."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def missing(what: str, how: str) -> NoReturn:
+    """Stop a test that cannot run without ``what``: a failure on CI, else a skip saying
+    ``how`` to install it."""
+    if on_ci():
+        pytest.fail(f"{what} is missing on CI, where .ci/run installs it: {how}", pytrace=False)
+    pytest.skip(f"{what} is not installed: {how}")
 
 
 def guard_env(cache_home: StrPath, extra: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -11,6 +11,7 @@ Secret values never leave it: messages carry the masked preview. Hovers and edit
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -41,6 +42,11 @@ class Context:
 
     root: str
     judge: Judge
+    config_file: str | None = None  # the config file found for the document, if any
+    # Why that file cannot be used, when it cannot: the judge is then the last good version's
+    # (or Guard's defaults, when it never loaded), so that the other files keep their answers.
+    error: GuardError | None = None
+    serving: str = ""  # what answers meanwhile: "its last good version" or "Guard's defaults"
 
     @property
     def config(self) -> config_mod.Config:
@@ -53,11 +59,15 @@ class Context:
 
 # (root, config file, its stamp) -> the context built for them
 _CONTEXTS: dict[tuple[str, str | None, tuple[int, int] | None], Context] = {}
+# (root, config file) -> the last context built from a config that loaded
+_LAST_GOOD: dict[tuple[str, str | None], Context] = {}
 
 
 def context_for(path: str, fallback_root: str | None = None) -> Context:
     """The context of the file at ``path``. Keyed by the config file's size and mtime, so that
-    an edited .guard.toml takes effect on the next call without a restart."""
+    an edited .guard.toml takes effect on the next call without a restart. A config that does
+    not load never raises here: the context carries the error, with the last good config's
+    judge (or the defaults')."""
     directory = os.path.dirname(os.path.abspath(path))
     root = config_mod.find_root(directory)
     if not os.path.exists(os.path.join(root, ".git")) and fallback_root:
@@ -66,16 +76,29 @@ def context_for(path: str, fallback_root: str | None = None) -> Context:
     key = (root, cfg_path, _stamp(cfg_path))
     ctx = _CONTEXTS.get(key)
     if ctx is None:
-        # A server lives long and rescans on every pause in typing: the Hyperscan prefilter's
-        # one-off compile (cached on disk) pays for itself, as it does for a large scan.
-        from guard.detect.prefilter import SMALL_SCAN_BYTES
-
-        judge = Judge(config_mod.load(cfg_path), root=root, expected_bytes=SMALL_SCAN_BYTES + 1)
-        ctx = Context(root, judge)
+        try:
+            ctx = Context(root, _judge(cfg_path, root), cfg_path)
+            if len(_LAST_GOOD) > 16:
+                _LAST_GOOD.clear()
+            _LAST_GOOD[(root, cfg_path)] = ctx
+        except GuardError as e:
+            good = _LAST_GOOD.get((root, cfg_path))
+            if good is not None:
+                ctx = Context(root, good.judge, cfg_path, e, "its last good version")
+            else:
+                ctx = Context(root, _judge(None, root), cfg_path, e, "Guard's defaults")
         if len(_CONTEXTS) > 16:  # a long session across many configs: start over
             _CONTEXTS.clear()
         _CONTEXTS[key] = ctx
     return ctx
+
+
+def _judge(cfg_path: str | None, root: str) -> Judge:
+    # A server lives long and rescans on every pause in typing: the Hyperscan prefilter's
+    # one-off compile (cached on disk) pays for itself, as it does for a large scan.
+    from guard.detect.prefilter import SMALL_SCAN_BYTES
+
+    return Judge(config_mod.load(cfg_path), root=root, expected_bytes=SMALL_SCAN_BYTES + 1)
 
 
 def _stamp(path: str | None) -> tuple[int, int] | None:
@@ -90,6 +113,59 @@ def _stamp(path: str | None) -> tuple[int, int] | None:
 
 def is_config_file(path: str) -> bool:
     return os.path.basename(path) in CONFIG_NAMES
+
+
+# --- the config's own errors -------------------------------------------------------------------
+
+# tomllib says where a syntax error is in its message only: "... (at line 3, column 9)"
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def error_file(ctx: Context) -> str | None:
+    """The file the context's config error is in: the one the error names (the config, or a
+    rules file it refers to), else the config file; None without an error."""
+    if ctx.error is None:
+        return None
+    return os.path.abspath(ctx.error.path) if ctx.error.path else ctx.config_file
+
+
+def error_position(error: GuardError, lines: list[str]) -> tuple[int, int | None]:
+    """The error's 0-based line and code point column (None: the whole line)."""
+    if error.line:
+        return error.line - 1, (error.column - 1 if error.column else None)
+    text = str(error)
+    m = _TOML_AT.search(text)
+    if m:
+        return int(m.group(1)) - 1, int(m.group(2)) - 1
+    if "at end of document" in text:
+        last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+        return last, None
+    return 0, None
+
+
+def error_message(error: GuardError) -> str:
+    """The error without the ``path:line:`` it starts with: the diagnostic stands there."""
+    text = str(error)
+    if error.path:
+        where = error.path
+        if error.line:
+            where += f":{error.line}:{error.column}" if error.column else f":{error.line}"
+        text = text.removeprefix(f"{where}: ")
+    return text
+
+
+def config_error_diagnostic(ctx: Context, lines: list[str]) -> types.Diagnostic:
+    """The context's config error, on the line of the file it is in that it names."""
+    assert ctx.error is not None
+    index, column = error_position(ctx.error, lines)
+    text = line_at(lines, index).rstrip("\r")
+    start = utf16_units(text, column) if column is not None and column < len(text) else 0
+    end = max(start, utf16_units(text, len(text)))
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(index, start), end=types.Position(index, end)),
+        message=f"{error_message(ctx.error)}. Guard uses {ctx.serving} until this is fixed.",
+        severity=types.DiagnosticSeverity.Error, code="config-error", source=SOURCE,
+        data={"kind": "config"})
 
 
 # --- findings and diagnostics ------------------------------------------------------------------

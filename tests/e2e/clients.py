@@ -15,7 +15,7 @@ from string import ascii_lowercase, ascii_uppercase, digits
 
 import pytest
 
-from tests.conftest import GIT_ENV, git_init, make_tree
+from tests.conftest import GIT_ENV, git_init, make_tree, missing
 
 # pinned: vendors change their hook contracts monthly (the same list is in .ci/run)
 PACKAGES = {
@@ -56,14 +56,15 @@ def cache_dir() -> Path:
 
 def client(name: str) -> Path:
     """The client's executable, installing its npm package on first use. Fails (never skips)
-    when it cannot be installed, except on a machine without npm at all."""
+    when it cannot be installed; a machine without npm skips, except on CI, where it fails."""
     prefix = cache_dir() / "npm"
     exe = prefix / "node_modules" / ".bin" / name
     if exe.exists():
         return exe
     npm = shutil.which("npm")
     if npm is None:
-        pytest.skip("npm is not installed on this machine: the end-to-end tests need Node.js")
+        missing("npm (Node.js)", "the end-to-end tests install the assistants' CLIs with it: "
+                "`apt-get install -y nodejs npm`")
     prefix.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
                            "--loglevel=error", PACKAGES[name]], capture_output=True, text=True,

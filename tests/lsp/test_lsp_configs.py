@@ -8,7 +8,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-import pytest
+from tests.conftest import missing
 
 LSP = Path(__file__).resolve().parents[2] / "lsp"
 
@@ -43,7 +43,7 @@ def test_neovim_config_parses() -> None:
     text = config.read_text(encoding="utf-8")
     assert '{ "guard", "lsp" }' in text and "GuardRedactedView" in text
     if shutil.which("nvim") is None:
-        pytest.fail("nvim is not installed (`apt-get install -y neovim`)", pytrace=False)
+        missing("Neovim (nvim)", "`apt-get install -y neovim`")
     # loadfile compiles the module without running it: a syntax error fails here
     check = (f"lua local f, err = loadfile('{config}'); "
              "if not f then io.stderr:write(err); vim.cmd('cquit 1') end")

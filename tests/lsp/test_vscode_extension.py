@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing
+
 EXTENSION = Path(__file__).resolve().parents[2] / "lsp" / "vscode"
 SOURCES = ("package.json", "package-lock.json", "tsconfig.json", ".vscodeignore", "README.md")
 
@@ -36,8 +38,7 @@ def npm(*args: str, cwd: Path) -> None:
 @pytest.mark.slow
 def test_extension_builds_and_packages(tmp_path: Path) -> None:
     if shutil.which("npm") is None:
-        pytest.fail("npm is not installed: the VS Code extension cannot be built "
-                    "(`apt-get install -y npm`)", pytrace=False)
+        missing("npm", "the VS Code extension is built with it: `apt-get install -y nodejs npm`")
     work = build_dir()
     with open(work / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two test runs share the cache

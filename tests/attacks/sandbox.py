@@ -334,8 +334,9 @@ def _write(root: Path, files: dict[str, str], mode: int = 0o644) -> None:
         path.chmod(mode)
 
 
-def build(root: Path, cache: Path | None = None) -> Sandbox:
-    """Build the sandbox under ``root`` (which must not exist yet)."""
+def build(root: Path, cache: Path | None = None, install: bool = True) -> Sandbox:
+    """Build the sandbox under ``root`` (which must not exist yet); without ``install``, no
+    `guard install` either (the clients' settings in HOME name no hook: Guard is not there)."""
     c = canaries()
     sb = Sandbox(root, cache or root.parent / (root.name + "-guard-cache"))
     for d in (sb.repo, sb.home, sb.tmp, sb.cache):
@@ -381,6 +382,8 @@ def build(root: Path, cache: Path | None = None) -> Sandbox:
     (repo / "backup.tar.gz").write_bytes(_backup(c))
     _database(repo / "data" / "app.db", c)
     (repo / "config" / "runtime.conf").symlink_to("../.env")
+    if not install:
+        return sb
     # Guard installed as a user installs it, for the assistants the corpus simulates: their
     # user settings in the sandbox HOME name its pre- and post-tool hooks
     env = dict(sb.hook_env(), HOME=str(sb.home))
@@ -389,7 +392,6 @@ def build(root: Path, cache: Path | None = None) -> Sandbox:
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     return sb
-
 
 
 def _fingerprint(root: Path) -> set[tuple[object, ...]]:
@@ -412,12 +414,13 @@ def _fingerprint(root: Path) -> set[tuple[object, ...]]:
 class World:
     """A pristine sandbox and the working copy the calls run in: after a call that changed
     anything in it (a write, an edit, a copy, even git refreshing its index), the working copy is
-    copied from the pristine one again (a few tens of milliseconds)."""
+    copied from the pristine one again (a few tens of milliseconds). Without ``install``, Guard
+    is not installed in it (see :func:`build`)."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, install: bool = True) -> None:
         base.mkdir(parents=True, exist_ok=True)
         self.base = base
-        self.template = build(base / "template", base / "guard-cache")
+        self.template = build(base / "template", base / "guard-cache", install)
         self.work = self.template.copy(base / "work")
         self.snapshot = _fingerprint(self.work.root)
         self.resets = 0

@@ -1,6 +1,8 @@
 """The measuring instrument itself: the corpus has the size and spread it promises, every canary
-is found where it lives, the judge sees through the encodings, and each simulated client applies
-a post-tool reply as the reference's reply table says (with a scripted hook in place of Guard)."""
+is found where it lives, the judge sees through the encodings, each simulated client applies
+a post-tool reply as the reference's reply table says (with a scripted hook in place of Guard),
+and the proxy mode's requests carry each tool result in the client's wire format to the
+upstream, where the judge finds a canary sent without the proxy."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ import gzip
 import json
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.attacks import clients as cl
-from tests.attacks.corpus import AGENTS, ATTACK_CASES, CASES, ORDINARY_CASES
+from tests.attacks import proxied
+from tests.attacks.corpus import AGENTS, ATTACK_CASES, CASES, ORDINARY_CASES, Case
 from tests.attacks.judge import find_leaks
 from tests.attacks.sandbox import SOURCES, Sandbox, World, canaries
 
@@ -195,3 +199,69 @@ def test_claude_pre_tool_rewrite_runs_the_new_input(world: World) -> None:
     world.settle()
     assert out.verdict == "rewrite"
     assert "Invoicing" in out.model_text and not find_leaks(out.model_text)
+
+
+# --- the proxy mode's channel -------------------------------------------------------------------
+
+PROXY_CALLS = [
+    ("claude", "Bash", {"command": "cat README.md", "description": "Read"}),
+    ("claude", "Read", {"file_path": "{repo}/README.md"}),
+    ("claude", "mcp__filesystem__read_text_file", {"path": "{repo}/README.md"}),
+    ("codex", "Bash", {"command": "cat README.md"}),
+    ("codex", "Bash", {"command": ["bash", "-lc", "cat README.md"]}),
+    ("codex", "apply_patch", {"command": "*** Begin Patch\n*** Add File: n.md\n+Invoicing\n"
+                                         "*** End Patch"}),
+    ("codex", "mcp__filesystem__read_text_file", {"path": "{repo}/README.md"}),
+    ("gemini", "run_shell_command", {"command": "cat README.md"}),
+    ("gemini", "read_file", {"file_path": "{repo}/.env"}),  # refused by the client itself
+    ("qwen", "read_file", {"absolute_path": "{repo}/README.md"}),
+]
+
+
+@pytest.mark.parametrize(("agent", "tool", "args"), PROXY_CALLS,
+                         ids=[f"{a}-{t}-{i}" for i, (a, t, _) in enumerate(PROXY_CALLS)])
+def test_proxy_request_carries_the_tool_result(world: World, agent: str, tool: str,
+                                               args: dict) -> None:
+    """Each client's request holds the call and exactly the text the client would give the
+    model, where the client puts it."""
+    try:
+        out = cl.client(agent, proxied.no_hook).run(world.sandbox, tool, args)
+    finally:
+        world.settle()
+    req = proxied.request(agent, out)
+    body = json.loads(req.data())
+    assert proxied.tool_results(body) == [out.model_text]
+    assert out.model_text and out.model_text in proxied.strings(body)
+    assert req.path.startswith(("/v1/", "/v1beta/"))
+
+
+@pytest.fixture(scope="module")
+def rigs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, proxied.Rig]]:
+    base = Path(tmp_path_factory.mktemp("instrument-proxy"))
+    made = {"direct": proxied.Rig(base / "direct", direct=True),
+            "proxy": proxied.Rig(base / "proxy")}
+    try:
+        yield made
+    finally:
+        for rig in made.values():
+            rig.close()
+
+
+@pytest.mark.parametrize("agent", AGENTS)
+def test_proxy_channel_is_not_blind(world: World, rigs: dict[str, proxied.Rig],
+                                    agent: str) -> None:
+    """``cat .env`` (and its gzip in base64) sent straight to the upstream leaks there: the
+    channel carries the secret and the judge finds it in the request; through the proxy,
+    placeholders arrive and the ordinary lines with them."""
+    for command in ("cat .env", "gzip -c .env | base64"):  # wrapped base64 after a JSON key
+        name, args = cl.client(agent).shell(command)
+        case = Case("instrument/proxy/1", "attack", "instrument", agent, name, args)
+        _, direct, ex = proxied.run_case(world, rigs["direct"], case)
+        assert ex is not None and ex.status == 200 and len(ex.bodies) == 1
+        assert {leak.key for leak in direct.leaks} == {"env_stripe", "env_db"}, command
+    name, args = cl.client(agent).shell("cat .env")
+    case = Case("instrument/proxy/2", "attack", "instrument", agent, name, args,
+                expect=("DEBUG=1",))
+    _, through, ex = proxied.run_case(world, rigs["proxy"], case)
+    assert not through.problems(ordinary=True), through
+    assert ex is not None and "<redacted:" in ex.results()

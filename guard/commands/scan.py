@@ -15,6 +15,10 @@ FORMATS = ("text", "json", "sarif")
 BLOCKED_HINT = ("guard: {action} blocked. Remove the secret (and rotate it if it was ever shared), "
                 "or allow the line with a `# pragma: allowlist secret` comment. "
                 "Skip this check once with `git {action} --no-verify`.\n")
+# `guard scan --staged` run by hand: no commit is under way, so none was blocked.
+STAGED_HINT = ("guard: Guard's pre-commit hook would block a commit of these staged changes. "
+               "Remove the secret (and rotate it if it was ever shared), or allow the line with a "
+               "`# pragma: allowlist secret` comment.\n")
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
 if TYPE_CHECKING:
@@ -71,6 +75,16 @@ def render(result: scanner.ScanResult, pack: ruleset.RuleSet, fmt: str, stream: 
         text.render(result, stream, verbose=verbose, colour=colour)
 
 
+def _blocked_hint(mode: str) -> str:
+    """What a failing scan of a commit or a push says. Git runs a pre-commit hook with
+    GIT_INDEX_FILE set (whatever the form of ``git commit``); without it, ``--staged`` was run
+    by hand and no commit is being blocked. ``--pre-push`` reads git's refs on stdin: a hook."""
+    if mode == "staged":
+        return BLOCKED_HINT.format(action="commit") if os.environ.get("GIT_INDEX_FILE") \
+            else STAGED_HINT
+    return BLOCKED_HINT.format(action="push")
+
+
 def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         baseline_path: str | None = None, config_path: str | None = None,
         gitignore: bool = True, jobs: int = 0, verbose: bool = False,
@@ -103,6 +117,5 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
             sys.stdout.reconfigure(errors="surrogateescape")
         render(result, pack, fmt, sys.stdout, verbose, colour)
     if result.findings and source is not None and source.mode != "history":
-        sys.stderr.write(BLOCKED_HINT.format(action="commit" if source.mode == "staged"
-                                             else "push"))
+        sys.stderr.write(_blocked_hint(source.mode))
     return 1 if result.findings else 0

@@ -102,3 +102,16 @@ def test_no_report_contains_a_secret_value(tree: Path, fmt: str) -> None:
     assert GH not in out and GH[4:] not in out
     assert KEY_BODY.splitlines()[0] not in out
     assert os.fspath(tree) in out or fmt == "text"
+
+
+def test_summary_counts_in_the_singular_and_plural() -> None:
+    from guard.scan.report.text import summary_line
+    from guard.scan.scanner import ScanResult
+
+    result = ScanResult()
+    result.files = 1
+    assert "1 file scanned (" in summary_line(result)
+    result.files = 2
+    assert "2 files scanned (" in summary_line(result)
+    result.files, result.commits = 1, 1
+    assert "1 commit scanned (1 file change," in summary_line(result)

@@ -203,6 +203,17 @@ def test_the_hook_command_skips_click_and_gitpython_and_agrees_with_click(
     assert fast.stdout == slow.stdout and "app.py:1:10:" in fast.stdout
 
 
+def test_staged_by_hand_does_not_claim_a_commit_was_blocked(repo: GitRepo, guard) -> None:
+    repo.write({"app.py": f"token = '{TOKEN}'\n"})
+    repo.git("add", "app.py")
+    by_hand = guard(repo, "scan", "--staged", code=1)
+    assert "commit blocked" not in by_hand.stderr
+    assert "would block a commit" in by_hand.stderr and "--no-verify" not in by_hand.stderr
+    # git runs a pre-commit hook with GIT_INDEX_FILE set: that scan is blocking a commit
+    hook = guard(repo, "scan", "--staged", code=1, env={"GIT_INDEX_FILE": ".git/index"})
+    assert "guard: commit blocked." in hook.stderr and "git commit --no-verify" in hook.stderr
+
+
 def test_staged_reports_a_dotenv_by_path_and_skips_deleted_files(repo: GitRepo, guard) -> None:
     repo.commit({"old.py": f"token = '{TOKEN}'\n"})
     repo.git("rm", "-q", "old.py")

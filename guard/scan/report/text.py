@@ -49,10 +49,12 @@ def summary_line(result: ScanResult) -> str:
     files = len(result.findings) - secrets
     parts = [f"{secrets} secret{'s' * (secrets != 1)}",
              f"{files} sensitive file{'s' * (files != 1)}",
-             f"{result.files} files scanned ({result.bytes / 1e6:.1f} MB)"]
+             f"{result.files} file{'s' * (result.files != 1)} scanned "
+             f"({result.bytes / 1e6:.1f} MB)"]
     if result.commits is not None:  # history: files are (commit, file) patches
         parts[2] = (f"{result.commits} commit{'s' * (result.commits != 1)} scanned "
-                    f"({result.files} file changes, {result.bytes / 1e6:.1f} MB of patches)")
+                    f"({result.files} file change{'s' * (result.files != 1)}, "
+                    f"{result.bytes / 1e6:.1f} MB of patches)")
     if result.skipped:
         detail = ", ".join(f"{len(p)} {reason}" for reason, p in sorted(result.skipped.items()))
         parts.append(f"{result.skipped_count} skipped ({detail}; --verbose lists them)")

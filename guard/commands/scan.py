@@ -33,6 +33,22 @@ def load_config(config_path: str | None, paths: list[str]) -> config_mod.Config:
     return config_mod.load(config_path or config_mod.find(paths[0] if paths else "."))
 
 
+def model_notice(cfg: config_mod.Config) -> None:
+    """Say once, on stderr, when the config enables the local model and it cannot run: the scan
+    then goes on with the rules alone, which the user did not ask for."""
+    if not cfg.model.get("enabled"):
+        return
+    from guard.model import classify  # only when the config asks for the model
+
+    st = classify.status(cfg)
+    if not st.problem:
+        return
+    where = f" in {cfg.path}" if cfg.path else ""
+    fix = classify.INSTALL_HINT if not st.runtime else "`guard doctor` says how to turn it on"
+    sys.stderr.write(f"guard: the local model is enabled{where} but cannot run ({st.problem}); "
+                     f"the scan uses the rules alone. To run it, {fix}.\n")
+
+
 def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True, jobs: int = 0,
              progress: bool | None = None) -> tuple[scanner.ScanResult, ruleset.RuleSet]:
     """Scan ``paths`` with the rule pack and the config's extra rules."""
@@ -96,10 +112,12 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
 
         root = source.root()
         cfg = load_config(config_path, [root])
+        model_notice(cfg)
         result, pack = gitscan.scan(source, cfg, root)
     else:
         paths = paths or ["."]
         cfg = load_config(config_path, paths)
+        model_notice(cfg)
         result, pack = run_scan(paths, cfg, gitignore=gitignore, jobs=jobs)
     apply_baseline(result, baseline_path)
     if output:

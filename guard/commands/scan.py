@@ -61,6 +61,7 @@ def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True
     if progress is None:
         progress = sys.stderr.isatty() and len(entries) > 500
     result = scanner.scan_entries(scan, entries, jobs=jobs, progress=progress)
+    result.named = {e.path for e in entries if e.named}
     scan.finish(result)
     if len(paths) == 1 and os.path.isdir(paths[0]):
         result.root = os.path.abspath(paths[0])
@@ -103,20 +104,25 @@ def _blocked_hint(mode: str) -> str:
 
 def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         baseline_path: str | None = None, config_path: str | None = None,
-        gitignore: bool = True, jobs: int = 0, verbose: bool = False,
+        gitignore: bool = True, exclude: bool = True, jobs: int = 0, verbose: bool = False,
         colour: bool | None = None, source: GitSource | None = None) -> int:
     """The whole command; returns the exit code (0 nothing new, 1 findings). With ``source``,
-    the content comes from git (index, history, a push) instead of ``paths``."""
+    the content comes from git (index, history, a push) instead of ``paths``. ``exclude``
+    False sets the config's excludes aside (``--no-exclude``)."""
     if source is not None:
         from guard.sources import gitscan
 
         root = source.root()
         cfg = load_config(config_path, [root])
+        if not exclude:
+            cfg.exclude = []
         model_notice(cfg)
         result, pack = gitscan.scan(source, cfg, root)
     else:
         paths = paths or ["."]
         cfg = load_config(config_path, paths)
+        if not exclude:
+            cfg.exclude = []
         model_notice(cfg)
         result, pack = run_scan(paths, cfg, gitignore=gitignore, jobs=jobs)
     apply_baseline(result, baseline_path)

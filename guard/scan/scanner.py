@@ -32,6 +32,7 @@ class ScanResult:
         self.baselined = 0
         self.root: str | None = None
         self.commits: int | None = None  # a scan of git commits counts them; None otherwise
+        self.named: set[str] = set()  # display paths of the files and directories named
         # Files the rules left undecided, for the local model (only gathered when it is on).
         self.ambiguous: list[Ambiguity] = []
 
@@ -173,26 +174,34 @@ def _apply_model(result: ScanResult, cfg: Config) -> None:
 
 
 def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> list[walk.Entry]:
-    """Entries for the given files and directories, display paths as the user will read them."""
+    """Entries for the given files and directories, display paths as the user will read them.
+    The config's excludes apply to a named path as to a walked one (walk.is_excluded)."""
     entries: list[walk.Entry] = []
     single_root = len(paths) == 1 and os.path.isdir(paths[0])
     cwd_real = os.path.realpath(os.getcwd())
     for p in paths:
+        shown = os.path.normpath(p).replace(os.sep, "/")
         if os.path.isdir(p) and not os.path.islink(p):
+            if walk.is_excluded(config, os.path.abspath(p), is_dir=True):
+                entry = walk.Entry(os.path.abspath(p), shown.rstrip("/") + "/",
+                                   reason=walk.EXCLUDED)
+                entry.named = True
+                entries.append(entry)
+                continue
             for e in walk.walk(p, config, use_gitignore):
                 if not single_root:
                     e.path = os.path.normpath(os.path.join(p, e.path)).replace(os.sep, "/")
                 entries.append(e)
             continue
-        shown = os.path.normpath(p).replace(os.sep, "/")
         entry = walk.classify(os.path.abspath(p), shown, config.max_file_size)
         if entry.reason == walk.SYMLINK_INSIDE:  # named explicitly: read what it points to
             real = os.path.realpath(p)
             entry = walk.classify(real, shown, config.max_file_size)
             if os.path.commonpath([real, cwd_real]) != cwd_real:
                 entry.reason = walk.SYMLINK_OUTSIDE
-        if not entry.reason and config.excluded(entry.abspath):
+        if not entry.reason and walk.is_excluded(config, entry.abspath):
             entry.reason = walk.EXCLUDED  # named, yet excluded: say so rather than pass silently
+        entry.named = True
         entries.append(entry)
     return entries
 

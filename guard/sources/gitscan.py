@@ -122,7 +122,7 @@ def scan_staged(judge: Judge, root: str) -> ScanResult:
     paths: dict[str, list[tuple[str, str]]] = {}  # blob id -> the paths that have it
     for entry in git.staged_changes(root):
         abspath = os.path.join(root, entry.path)
-        if cfg.excluded(abspath):
+        if walk.is_excluded(cfg, abspath):
             continue
         checked.append((entry.path, abspath))
         if entry.submodule:
@@ -270,7 +270,8 @@ class _History:
         path = diff.path
         excluded = self.excluded.get(path)
         if excluded is None:
-            excluded = self.excluded[path] = self.cfg.excluded(os.path.join(self.root, path))
+            excluded = self.excluded[path] = walk.is_excluded(self.cfg,
+                                                              os.path.join(self.root, path))
         if excluded or diff.deleted:
             return
         abspath = os.path.join(self.root, path)

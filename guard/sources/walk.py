@@ -28,13 +28,14 @@ EXCLUDED = "excluded by config"
 class Entry:
     """A file to read (``reason`` empty) or one that is skipped, with the reason."""
 
-    __slots__ = ("abspath", "path", "reason", "size")
+    __slots__ = ("abspath", "named", "path", "reason", "size")
 
     def __init__(self, abspath: str, path: str, size: int = 0, reason: str = "") -> None:
         self.abspath = abspath
         self.path = path
         self.size = size
         self.reason = reason
+        self.named = False  # named on the command line, not found by a walk
 
 
 class _Ignores:
@@ -101,19 +102,34 @@ def _initial_ignores(root: str) -> _Ignores:
     return ignores  # the root's own .gitignore is read by _walk_dir, like every directory's
 
 
+def is_excluded(config: Config, abspath: str, is_dir: bool = False) -> bool:
+    """Whether the config's ``exclude`` takes ``abspath`` out of a scan: it matches, or so does
+    a directory above it (up to the config's own), which a walk would not have entered. The one
+    rule for named files, named directories and walked paths alike."""
+    if not config.exclude:
+        return False
+    if config.excluded(abspath, is_dir):
+        return True
+    base = config.base.rstrip(os.sep) + os.sep
+    parent = os.path.dirname(abspath)
+    while parent.startswith(base):
+        if config.excluded(parent, is_dir=True):
+            return True
+        parent = os.path.dirname(parent)
+    return False
+
+
 def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:
-    """Every file under ``root`` (paths relative to it), in a stable order."""
+    """Every file under ``root`` (paths relative to it), in a stable order. Whether ``root``
+    itself is excluded is the caller's question (see :func:`is_excluded`)."""
     root = os.path.abspath(root)
     real_root = os.path.realpath(root)
     ignores = _initial_ignores(root) if use_gitignore else _Ignores([])
-    # A directory the user names is scanned even if the config excludes it (say, a corpus kept
-    # in an excluded folder of the project); excludes still apply to what lies beneath.
-    excludes = not config.excluded(root, is_dir=True)
-    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore, excludes)
+    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore)
 
 
 def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, config: Config,
-              use_gitignore: bool, excludes: bool = True) -> Iterator[Entry]:
+              use_gitignore: bool) -> Iterator[Entry]:
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=_name)
@@ -136,10 +152,10 @@ def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, conf
             continue
         if use_gitignore and ignores.ignored(abspath, is_dir):
             continue
-        if excludes and config.excluded(abspath, is_dir):
+        if config.excluded(abspath, is_dir):
             continue
         if is_dir:
-            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore, excludes)
+            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore)
         elif is_link:
             yield _symlink_entry(abspath, rel, real_root)
         else:

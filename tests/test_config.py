@@ -293,7 +293,7 @@ def test_rules_loads_a_user_rule_file(tmp_path: Path, run_guard: RunGuard, where
     report = _json(proc)
     assert proc.returncode == 1
     assert [(f["rule"], f["path"]) for f in report["findings"]] == [("acme-api-key",
-                                                                     "client.py")]
+                                                                     "src/client.py")]
     assert ACME_KEY not in proc.stdout
 
 

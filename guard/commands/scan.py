@@ -56,15 +56,18 @@ def run_scan(paths: list[str], cfg: config_mod.Config, *, gitignore: bool = True
         if not os.path.lexists(p):
             raise GuardError("no such file or directory", p)
     entries = scanner.collect(paths, cfg, use_gitignore=gitignore)
-    judge = Judge(cfg, expected_bytes=sum(e.size for e in entries))
+    first = paths[0] if paths else "."
+    repo_root = config_mod.find_root(first if os.path.isdir(first) else
+                                     os.path.dirname(os.path.abspath(first)))
+    judge = Judge(cfg, root=repo_root, expected_bytes=sum(e.size for e in entries))
     scan = scanner.Scanner(judge)
     if progress is None:
         progress = sys.stderr.isatty() and len(entries) > 500
     result = scanner.scan_entries(scan, entries, jobs=jobs, progress=progress)
     result.named = {e.path for e in entries if e.named}
     scan.finish(result)
-    if len(paths) == 1 and os.path.isdir(paths[0]):
-        result.root = os.path.abspath(paths[0])
+    result.root = os.getcwd()
+    result.repo_root = repo_root
     return result, judge.pack
 
 

@@ -30,7 +30,11 @@ class ScanResult:
         self.bytes = 0
         self.allowed = 0
         self.baselined = 0
+        # The directory relative paths are relative to: where guard ran, for a scan of paths;
+        # the repository root, for a scan of git. None: the current directory.
         self.root: str | None = None
+        # The repository holding the scan (where SARIF URIs are relative to); None: root.
+        self.repo_root: str | None = None
         self.commits: int | None = None  # a scan of git commits counts them; None otherwise
         self.named: set[str] = set()  # display paths of the files and directories named
         # Files the rules left undecided, for the local model (only gathered when it is on).
@@ -103,13 +107,15 @@ class Scanner:
         result.allowed += allowed
         result.findings.extend(found)
         if self.gather_ambiguous and not allowed_path and not allowed:
-            self._gather(data, path, found, result)
+            self._gather(data, path, abspath, found, result)
 
-    def _gather(self, data: bytes, path: str, found: list[Finding], result: ScanResult) -> None:
+    def _gather(self, data: bytes, path: str, abspath: str, found: list[Finding],
+                result: ScanResult) -> None:
         from guard.model import ambiguity
 
+        rule_path = self._rule_path(path, abspath) if abspath else path
         amb = ambiguity.assess(self.judge.engine, data, path, found,
-                               self.ruleset.path_rule_for(path, self.path_prefilter))
+                               self.ruleset.path_rule_for(rule_path, self.path_prefilter))
         if amb is not None:
             result.ambiguous.append(amb)
 
@@ -123,11 +129,22 @@ class Scanner:
         """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""
         self._path_finding(walk.Entry(abspath, path), result)
 
+    def _rule_path(self, shown: str, abspath: str) -> str:
+        """The path path rules see: relative to the judge's root (the repository), however the
+        file was named, so that ``guard scan``, ``cd sub && guard scan`` and ``--staged`` agree;
+        the shown path for a file outside it."""
+        root = self.judge.root
+        if abspath.startswith(root) and abspath[len(root):len(root) + 1] == os.sep:
+            rel = abspath[len(root) + 1:]
+            return rel.replace(os.sep, "/") if os.sep != "/" else rel
+        return shown
+
     def _path_finding(self, entry: walk.Entry, result: ScanResult) -> None:
         if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE, walk.EXCLUDED) or \
                 entry.path.endswith("/"):
             return
-        verdict = self.judge.path_rule(entry.path, entry.abspath, self.path_prefilter)
+        verdict = self.judge.path_rule(self._rule_path(entry.path, entry.abspath),
+                                       entry.abspath, self.path_prefilter)
         if verdict is None:
             return
         f = verdict.finding(entry.path)
@@ -174,10 +191,11 @@ def _apply_model(result: ScanResult, cfg: Config) -> None:
 
 
 def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> list[walk.Entry]:
-    """Entries for the given files and directories, display paths as the user will read them.
-    The config's excludes apply to a named path as to a walked one (walk.is_excluded)."""
+    """Entries for the given files and directories, with display paths the user can open from
+    the current directory: each named path as given, joined with what a walk finds under it
+    (``guard scan ../config`` shows ``../config/secrets.yaml``). The config's excludes apply to
+    a named path as to a walked one (walk.is_excluded)."""
     entries: list[walk.Entry] = []
-    single_root = len(paths) == 1 and os.path.isdir(paths[0])
     cwd_real = os.path.realpath(os.getcwd())
     for p in paths:
         shown = os.path.normpath(p).replace(os.sep, "/")
@@ -188,9 +206,9 @@ def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> lis
                 entry.named = True
                 entries.append(entry)
                 continue
+            prefix = "" if shown == "." else shown.rstrip("/") + "/"
             for e in walk.walk(p, config, use_gitignore):
-                if not single_root:
-                    e.path = os.path.normpath(os.path.join(p, e.path)).replace(os.sep, "/")
+                e.path = prefix + e.path
                 entries.append(e)
             continue
         entry = walk.classify(os.path.abspath(p), shown, config.max_file_size)

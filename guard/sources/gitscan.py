@@ -107,7 +107,7 @@ def scan(source: GitSource, cfg: Config, root: str) -> tuple[ScanResult, ruleset
     judge = Judge(cfg, root=root)
     staged = source.mode == "staged"
     result = scan_staged(judge, root) if staged else scan_commits(judge, source)
-    result.root = root
+    result.root = result.repo_root = root
     return result, judge.pack
 
 

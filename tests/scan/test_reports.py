@@ -17,7 +17,8 @@ KEY_BODY = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" 
 
 
 @pytest.fixture
-def tree(tmp_path: Path) -> Path:
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # scanned as `guard scan` there: paths relative to it
     (tmp_path / "app.py").write_text(f"x = 1\ntoken = '{GH}'\n")
     (tmp_path / ".env").write_text("DEBUG=true\n")
     (tmp_path / "key.pem").write_text(
@@ -27,7 +28,8 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _report(tree: Path, fmt: str, colour: bool | None = False) -> str:
-    result, pack = run_scan([str(tree)], Config())
+    assert Path.cwd() == tree
+    result, pack = run_scan(["."], Config())
     out = io.StringIO()
     render(result, pack, fmt, out, colour=colour)
     return out.getvalue()

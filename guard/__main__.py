@@ -15,7 +15,7 @@ import sys
 
 # Flags the fast path takes before the files (what .pre-commit-hooks.yaml passes), each with the
 # keyword of scan.run it sets.
-FAST_SCAN_FLAGS = {"--no-exclude": ("exclude", False)}
+FAST_SCAN_FLAGS = {"--no-exclude": ("exclude", False), "--strict": ("strict", True)}
 
 
 def _fast_scan_args(argv: list[str]) -> tuple[list[str], dict[str, bool]] | None:

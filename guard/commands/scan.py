@@ -12,6 +12,7 @@ from guard.judge import Judge
 from guard.scan import scanner
 
 FORMATS = ("text", "json", "sarif")
+EXIT_UNSCANNED = 3  # no finding, but a file that had to be scanned was not (too big, unreadable)
 BLOCKED_HINT = ("guard: {action} blocked. Remove the secret (and rotate it if it was ever shared), "
                 "or allow the line with a `# pragma: allowlist secret` comment. "
                 "Skip this check once with `git {action} --no-verify`.\n")
@@ -105,11 +106,31 @@ def _blocked_hint(mode: str) -> str:
     return BLOCKED_HINT.format(action="push")
 
 
+def mark_unscanned(result: scanner.ScanResult, strict: bool) -> None:
+    """Which skipped files fail the scan: those whose content went unexamined (larger than
+    max-scan-size or max-file-size, unreadable) that had to be scanned: named on the command
+    line, or wherever found with ``strict``."""
+    from guard.sources import walk
+
+    result.unscanned = [(p, reason) for reason, paths in sorted(result.skipped.items())
+                        if walk.leaves_content_unscanned(reason)
+                        for p in paths if strict or p in result.named]
+
+
+def unscanned_message(result: scanner.ScanResult) -> str:
+    shown = ", ".join(f"{p} ({reason})" for p, reason in result.unscanned[:5])
+    more = f" and {len(result.unscanned) - 5} more" if len(result.unscanned) > 5 else ""
+    return (f"guard: not scanned, so the scan fails: {shown}{more}. Raise max-scan-size in the "
+            "config for a big file, or exclude what need not be scanned.\n")
+
+
 def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         baseline_path: str | None = None, config_path: str | None = None,
-        gitignore: bool = True, exclude: bool = True, jobs: int = 0, verbose: bool = False,
-        colour: bool | None = None, source: GitSource | None = None) -> int:
-    """The whole command; returns the exit code (0 nothing new, 1 findings). With ``source``,
+        gitignore: bool = True, exclude: bool = True, strict: bool = False, jobs: int = 0,
+        verbose: bool = False, colour: bool | None = None,
+        source: GitSource | None = None) -> int:
+    """The whole command; returns the exit code: 0 nothing new, 1 findings, 3 a file that had
+    to be scanned was not (mark_unscanned; a staged file always has to be). With ``source``,
     the content comes from git (index, history, a push) instead of ``paths``. ``exclude``
     False sets the config's excludes aside (``--no-exclude``)."""
     if source is not None:
@@ -129,6 +150,7 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         model_notice(cfg)
         result, pack = run_scan(paths, cfg, gitignore=gitignore, jobs=jobs)
     apply_baseline(result, baseline_path)
+    mark_unscanned(result, strict or (source is not None and source.mode == "staged"))
     if output:
         try:
             # a file name that is not UTF-8 is written as its own bytes, as grep and find do
@@ -143,6 +165,8 @@ def run(paths: list[str], *, fmt: str = "text", output: str | None = None,
         if hasattr(sys.stdout, "reconfigure"):  # file names that are not UTF-8, as above
             sys.stdout.reconfigure(errors="surrogateescape")
         render(result, pack, fmt, sys.stdout, verbose, colour)
+    if result.unscanned:
+        sys.stderr.write(unscanned_message(result))
     if result.findings and source is not None and source.mode != "history":
         sys.stderr.write(_blocked_hint(source.mode))
-    return 1 if result.findings else 0
+    return 1 if result.findings else EXIT_UNSCANNED if result.unscanned else 0

@@ -14,11 +14,16 @@ from guard.sources import walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: pre-commit's scan avoids importing typing
 if TYPE_CHECKING:
+    from typing import IO
+
     from guard.judge import Judge
     from guard.model.ambiguity import Ambiguity
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 NOT_UTF8 = "not valid UTF-8: scanned as raw bytes"
+
+# A file larger than this is scanned in overlapping windows (guard.scan.windows), not read whole.
+WINDOW_BYTES = 8 * 1024 * 1024
 
 
 class ScanResult:
@@ -37,6 +42,8 @@ class ScanResult:
         self.repo_root: str | None = None
         self.commits: int | None = None  # a scan of git commits counts them; None otherwise
         self.named: set[str] = set()  # display paths of the files and directories named
+        # Skipped files that fail the scan, (path, reason): see commands.scan.mark_unscanned.
+        self.unscanned: list[tuple[str, str]] = []
         # Files the rules left undecided, for the local model (only gathered when it is on).
         self.ambiguous: list[Ambiguity] = []
 
@@ -81,14 +88,22 @@ class Scanner:
             return
         try:
             with open(entry.abspath, "rb") as f:
-                data = f.read(self.config.max_file_size + 1)
+                data = f.read(WINDOW_BYTES + 1)
+                if len(data) > WINDOW_BYTES:
+                    self.scan_stream(f, data, entry.path, result, abspath=entry.abspath)
+                    return
         except OSError as e:
             result.skip(entry.path, f"{walk.UNREADABLE}: {e.strerror or e}")
             return
-        if len(data) > self.config.max_file_size:
-            result.skip(entry.path, walk.TOO_LARGE)
-            return
         self.scan_bytes(data, entry.path, result, abspath=entry.abspath)
+
+    def scan_stream(self, stream: IO[bytes], head: bytes, path: str, result: ScanResult,
+                    abspath: str = "") -> None:
+        """Scan content too big to hold at once, read from ``stream`` (a file, a pipe) after the
+        ``head`` already read from it: in overlapping windows, see guard.scan.windows."""
+        from guard.scan import windows  # only for a big file: not on a hook's path
+
+        windows.scan(self, stream, head, path, result, abspath)
 
     def scan_bytes(self, data: bytes, path: str, result: ScanResult, abspath: str = "") -> None:
         """Scan content that did not come from the tree walk (the index, a commit, a buffer)."""
@@ -207,17 +222,19 @@ def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> lis
                 entries.append(entry)
                 continue
             prefix = "" if shown == "." else shown.rstrip("/") + "/"
-            for e in walk.walk(p, config, use_gitignore):
+            for e in walk.walk(p, config, use_gitignore, scan=True):
                 e.path = prefix + e.path
                 entries.append(e)
             continue
-        entry = walk.classify(os.path.abspath(p), shown, config.max_file_size)
+        limit = (config.max_scan_size, walk.TOO_BIG_TO_SCAN)
+        entry = walk.classify(os.path.abspath(p), shown, *limit)
         if entry.reason == walk.SYMLINK_INSIDE:  # named explicitly: read what it points to
             real = os.path.realpath(p)
-            entry = walk.classify(real, shown, config.max_file_size)
+            entry = walk.classify(real, shown, *limit)
             if os.path.commonpath([real, cwd_real]) != cwd_real:
                 entry.reason = walk.SYMLINK_OUTSIDE
-        if not entry.reason and walk.is_excluded(config, entry.abspath):
+        if walk.is_excluded(config, os.path.abspath(p)) or \
+                walk.is_excluded(config, entry.abspath):  # a link's target, too
             entry.reason = walk.EXCLUDED  # named, yet excluded: say so rather than pass silently
         entry.named = True
         entries.append(entry)

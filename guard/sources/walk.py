@@ -18,11 +18,18 @@ if TYPE_CHECKING:
 SYMLINK_OUTSIDE = "symlink pointing outside the scanned tree"
 SYMLINK_INSIDE = "symlink (its target inside the tree is scanned in place)"
 SPECIAL = "not a regular file (FIFO, socket or device)"
-TOO_LARGE = "larger than max-file-size"
+TOO_LARGE = "larger than max-file-size"  # not read whole (protect; patches in history)
+TOO_BIG_TO_SCAN = "larger than max-scan-size"  # not scanned at all, even in windows
 UNREADABLE = "unreadable"
 BINARY = "binary"
 MISSING = "does not exist"
 EXCLUDED = "excluded by config"
+
+
+def leaves_content_unscanned(reason: str) -> bool:
+    """Whether a skip for ``reason`` leaves content that may hold a secret unexamined: a file
+    too big or unreadable (binary files, excludes, symlinks, FIFOs and devices are decided)."""
+    return reason in (TOO_BIG_TO_SCAN, TOO_LARGE) or reason.startswith(UNREADABLE)
 
 
 class Entry:
@@ -119,17 +126,21 @@ def is_excluded(config: Config, abspath: str, is_dir: bool = False) -> bool:
     return False
 
 
-def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:
+def walk(root: str, config: Config, use_gitignore: bool = True,
+         scan: bool = False) -> Iterator[Entry]:
     """Every file under ``root`` (paths relative to it), in a stable order. Whether ``root``
-    itself is excluded is the caller's question (see :func:`is_excluded`)."""
+    itself is excluded is the caller's question (see :func:`is_excluded`). Files over the
+    config's max-file-size are skipped as TOO_LARGE, or with ``scan`` (guard scan, which reads
+    big files in windows) those over max-scan-size, as TOO_BIG_TO_SCAN."""
     root = os.path.abspath(root)
     real_root = os.path.realpath(root)
     ignores = _initial_ignores(root) if use_gitignore else _Ignores([])
-    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore)
+    limit = (config.max_scan_size, TOO_BIG_TO_SCAN) if scan else (config.max_file_size, TOO_LARGE)
+    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore, limit)
 
 
 def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, config: Config,
-              use_gitignore: bool) -> Iterator[Entry]:
+              use_gitignore: bool, limit: tuple[int, str]) -> Iterator[Entry]:
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=_name)
@@ -155,11 +166,12 @@ def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, conf
         if config.excluded(abspath, is_dir):
             continue
         if is_dir:
-            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore)
+            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore,
+                                 limit)
         elif is_link:
             yield _symlink_entry(abspath, rel, real_root)
         else:
-            yield classify(abspath, rel, config.max_file_size)
+            yield classify(abspath, rel, *limit)
 
 
 def _symlink_entry(abspath: str, rel: str, real_root: str) -> Entry:
@@ -169,7 +181,7 @@ def _symlink_entry(abspath: str, rel: str, real_root: str) -> Entry:
     return Entry(abspath, rel, reason=SYMLINK_INSIDE)
 
 
-def classify(abspath: str, rel: str, max_size: int) -> Entry:
+def classify(abspath: str, rel: str, max_size: int, too_large: str = TOO_LARGE) -> Entry:
     """An Entry for one path from its lstat: regular files to read, anything else skipped."""
     try:
         st = os.lstat(abspath)
@@ -182,5 +194,5 @@ def classify(abspath: str, rel: str, max_size: int) -> Entry:
     if not stat.S_ISREG(st.st_mode):
         return Entry(abspath, rel, reason=SPECIAL)
     if st.st_size > max_size:
-        return Entry(abspath, rel, size=st.st_size, reason=TOO_LARGE)
+        return Entry(abspath, rel, size=st.st_size, reason=too_large)
     return Entry(abspath, rel, size=st.st_size)

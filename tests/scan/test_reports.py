@@ -47,9 +47,10 @@ def test_json_report_schema_v1(tree: Path) -> None:
     assert set(secret) == {"kind", "rule", "description", "path", "line", "column", "end_line",
                            "end_column", "confidence", "fingerprint", "masked"}
     assert doc["skipped"] == [{"path": "blob.bin", "reason": "binary"}]
+    assert doc["not_scanned"] == []
     assert doc["summary"] == {"secrets": 2, "sensitive_files": 1, "files_scanned": 3,
                               "bytes_scanned": doc["summary"]["bytes_scanned"], "skipped": 1,
-                              "allowed": 0, "baselined": 0}
+                              "not_scanned": 0, "allowed": 0, "baselined": 0}
 
 
 def test_sarif_validates_against_the_official_schema(tree: Path) -> None:

@@ -12,6 +12,7 @@ import os
 from guard import __version__
 from guard.detect.ruleset import RuleSet
 from guard.scan.scanner import ScanResult
+from guard.sources.walk import leaves_content_unscanned
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
 if TYPE_CHECKING:
@@ -78,10 +79,31 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict[str, object]:
             "tool": {"driver": {"name": "guard", "version": __version__,
                                 "informationUri": INFO_URI, "rules": rules}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(repo)}},
+            "invocations": [_invocation(result, artifact)],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     }
+
+
+def _invocation(result: ScanResult, artifact: _Artifacts) -> dict[str, object]:
+    """The run's invocation: every skipped file as a tool execution notification (an error
+    when it fails the scan, a warning when its content went unexamined, else a note), and
+    executionSuccessful false when a file that had to be scanned was not."""
+    failed = set(result.unscanned)
+    notifications: list[dict[str, object]] = []
+    for reason, paths in sorted(result.skipped.items()):
+        gap = leaves_content_unscanned(reason)
+        for path in paths:
+            level = "error" if (path, reason) in failed else "warning" if gap else "note"
+            notifications.append({
+                "level": level,
+                "message": {"text": f"Not scanned: {reason}."},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(path)}}],
+                "descriptor": {"id": "guard/skipped"},
+                "properties": {"reason": reason},
+            })
+    return {"executionSuccessful": not failed, "toolExecutionNotifications": notifications}
 
 
 class _Artifacts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from guard.scan.scanner import ScanResult
-from guard.sources.walk import EXCLUDED
+from guard.sources.walk import EXCLUDED, leaves_content_unscanned
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
 if TYPE_CHECKING:
@@ -37,14 +37,23 @@ def render(result: ScanResult, stream: SupportsWrite[str], verbose: bool = False
         stream.write(f"{c['bold']}{where}{c['reset']}: {tint}{f.description}{c['reset']} "
                      f"[{f.rule_id}] {f.masked} {c['dim']}fp={f.fingerprint} "
                      f"confidence={f.confidence}{c['reset']}\n")
+    failed = set(result.unscanned)
     for reason, paths in sorted(result.skipped.items()):
         for p in paths:
-            if verbose or p in result.named:  # what the user named is never skipped unsaid
+            if (p, reason) in failed:
+                stream.write(f"{c['high']}not scanned {p}: {reason}{c['reset']}\n")
+            elif listed(result, p, reason, verbose):
                 hint = EXCLUDED_HINT if reason == EXCLUDED else ""
                 stream.write(f"{c['dim']}skipped {p}: {reason}{hint}{c['reset']}\n")
     for path, notice in result.notices:
         stream.write(f"{c['dim']}note: {path}: {notice}{c['reset']}\n")
     stream.write(summary_line(result, verbose) + "\n")
+
+
+def listed(result: ScanResult, path: str, reason: str, verbose: bool) -> bool:
+    """Whether a skip is listed: every one with --verbose; else a file whose content went
+    unexamined (too big, unreadable) and whatever the user named: none passes unsaid."""
+    return verbose or path in result.named or leaves_content_unscanned(reason)
 
 
 def summary_line(result: ScanResult, verbose: bool = False) -> str:
@@ -60,7 +69,8 @@ def summary_line(result: ScanResult, verbose: bool = False) -> str:
                     f"{result.bytes / 1e6:.1f} MB of patches)")
     if result.skipped:
         detail = ", ".join(f"{len(p)} {reason}" for reason, p in sorted(result.skipped.items()))
-        unlisted = any(p not in result.named for paths in result.skipped.values() for p in paths)
+        unlisted = any(not listed(result, p, reason, False)
+                       for reason, paths in result.skipped.items() for p in paths)
         more = "; --verbose lists them" if unlisted and not verbose else ""
         parts.append(f"{result.skipped_count} skipped ({detail}{more})")
     if result.allowed:

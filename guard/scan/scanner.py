@@ -103,7 +103,24 @@ class Scanner:
         ``head`` already read from it: in overlapping windows, see guard.scan.windows."""
         from guard.scan import windows  # only for a big file: not on a hook's path
 
-        windows.scan(self, stream, head, path, result, abspath)
+        scanned = windows.scan(stream, head, WINDOW_BYTES,
+                               lambda data: self.judge.engine.scan(data, path))
+        if scanned is None:
+            result.skip(path, walk.BINARY)
+            return
+        found, size, utf8 = scanned
+        result.files += 1
+        result.bytes += size
+        if not utf8:
+            result.notices.append((path, NOT_UTF8))
+        # what the config allows, as Judge.secrets; the local model is not asked about a file
+        # this big (its snippets come from a whole file)
+        allowed_path = bool(abspath) and self.config.path_allowed(abspath)
+        for f in found:
+            if allowed_path or self.judge.allows(f, ""):
+                result.allowed += 1
+            else:
+                result.findings.append(f)
 
     def scan_bytes(self, data: bytes, path: str, result: ScanResult, abspath: str = "") -> None:
         """Scan content that did not come from the tree walk (the index, a commit, a buffer)."""

@@ -14,18 +14,20 @@ shares are compared that way, in each window's own frame; a window starts at a l
 one lies within LINE_SLACK bytes before where it should start (a longer line is cut, and the
 columns before the cut are carried over).
 
-Imported only when a file that big is met: a hook or a pre-commit run never loads it.
+Imported only when a file that big is met: a hook or a pre-commit run never loads it. It knows
+the engine only as a function from a buffer to findings (guard.scan.scanner calls it).
 """
 
 from __future__ import annotations
 
 from guard.detect.formats import is_binary
-from guard.scan import scanner
-from guard.sources import walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import IO
+
+    from guard.detect.finding import Finding
 
 # How far from the start of a match the engine may look, before it or after it: the keyword
 # that triggered the rule, the line around it, the span its regex searches (MULTILINE_WINDOW
@@ -39,32 +41,31 @@ OVERLAP = 2 * REACH + 8
 LINE_SLACK = 1024 * 1024  # how far back from its ideal start a window looks for a line start
 
 
-def scan(owner: scanner.Scanner, stream: IO[bytes], head: bytes, path: str,
-         result: scanner.ScanResult, abspath: str = "") -> None:
-    """Scan what ``stream`` holds after ``head`` (already read from it) as the content of
-    ``path``, into ``result``, with ``owner``'s judge and config."""
-    window = scanner.WINDOW_BYTES  # read here: tests make windows smaller
+def scan(stream: IO[bytes], head: bytes, window: int,
+         find: Callable[[bytes], list[Finding]]) -> tuple[list[Finding], int, bool] | None:
+    """What ``find`` (the engine's scan of a buffer) finds in the content ``stream`` holds after
+    ``head`` (already read from it), in windows of ``window`` bytes at least: (the findings,
+    placed in the whole content, the size of the content, whether it is valid UTF-8); None when
+    the content is binary."""
     data = head
     if len(data) < window:
         data += _read(stream, window - len(data))
     if is_binary(data):
-        result.skip(path, walk.BINARY)
-        return
-    result.files += 1
+        return None
     import codecs  # already loaded by the interpreter: no cost
 
     utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
-    allowed_path = bool(abspath) and owner.config.path_allowed(abspath)
+    found: list[Finding] = []
+    size = 0
     fresh = data  # what this window adds to the last
     lo: tuple[int, int] | None = None  # where this window's share starts; None: at its start
     line_base = column_base = 0  # lines before the window; columns before it on its line 1
     while True:
-        result.bytes += len(fresh)
+        size += len(fresh)
         if utf8 is not None and not (fresh.isascii() and not utf8.getstate()[0]):
             try:
                 utf8.decode(fresh)
             except UnicodeDecodeError:
-                result.notices.append((path, scanner.NOT_UTF8))
                 utf8 = None
         ahead = _read(stream, window - OVERLAP)
         hi: tuple[int, int] | None = None  # where the share ends; None: at the window's end
@@ -75,7 +76,7 @@ def scan(owner: scanner.Scanner, stream: IO[bytes], head: bytes, path: str,
             start = _line_start(data, len(data) - max(OVERLAP, window - len(ahead)))
             boundary = _char_start(data, start + REACH)
             hi = _position(data, boundary)
-        _scan_window(owner, data, path, result, lo, hi, line_base, column_base, allowed_path)
+        found += _share(find(data), lo, hi, line_base, column_base)
         if not ahead:
             break
         line, column = _position(data, start)
@@ -91,17 +92,15 @@ def scan(owner: scanner.Scanner, stream: IO[bytes], head: bytes, path: str,
         try:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
-            result.notices.append((path, scanner.NOT_UTF8))
+            utf8 = None
+    return found, size, utf8 is not None
 
 
-def _scan_window(owner: scanner.Scanner, data: bytes, path: str, result: scanner.ScanResult,
-                 lo: tuple[int, int] | None, hi: tuple[int, int] | None, line_base: int,
-                 column_base: int, allowed_path: bool) -> None:
-    """The findings of one window that start in its share, placed in the whole content, less
-    what the config allows (as Judge.secrets). The local model is not asked about a file this
-    big: its snippets come from a whole file."""
-    judge = owner.judge
-    for f in judge.engine.scan(data, path):
+def _share(found: list[Finding], lo: tuple[int, int] | None, hi: tuple[int, int] | None,
+           line_base: int, column_base: int) -> list[Finding]:
+    """The findings of one window that start in its share, placed in the whole content."""
+    kept: list[Finding] = []
+    for f in found:
         where = (f.line, f.column)
         if (lo is not None and where < lo) or (hi is not None and where >= hi):
             continue  # another window's share: reported there, once
@@ -111,10 +110,8 @@ def _scan_window(owner: scanner.Scanner, data: bytes, path: str, result: scanner
             f.end_column += column_base
         f.line += line_base
         f.end_line += line_base
-        if allowed_path or judge.allows(f, ""):
-            result.allowed += 1
-        else:
-            result.findings.append(f)
+        kept.append(f)
+    return kept
 
 
 def _read(stream: IO[bytes], size: int) -> bytes:

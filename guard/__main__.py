@@ -13,15 +13,24 @@ from __future__ import annotations
 import os
 import sys
 
+# Flags the fast path takes before the files (what .pre-commit-hooks.yaml passes), each with the
+# keyword of scan.run it sets.
+FAST_SCAN_FLAGS = {"--no-exclude": ("exclude", False), "--strict": ("strict", True)}
 
-def _fast_scan_args(argv: list[str]) -> list[str] | None:
-    """The file list when argv is exactly `scan FILE...` with existing regular files."""
+
+def _fast_scan_args(argv: list[str]) -> tuple[list[str], dict[str, bool]] | None:
+    """(files, scan.run keywords) when argv is exactly `scan [FLAG...] FILE...`, the flags from
+    FAST_SCAN_FLAGS and the files existing regular files."""
     if len(argv) < 2 or argv[0] != "scan":
         return None
+    options: dict[str, bool] = {}
     files = argv[1:]
-    if any(a.startswith("-") or not os.path.isfile(a) for a in files):
+    while files and files[0] in FAST_SCAN_FLAGS:
+        key, value = FAST_SCAN_FLAGS[files.pop(0)]
+        options[key] = value
+    if not files or any(a.startswith("-") or not os.path.isfile(a) for a in files):
         return None
-    return files
+    return files, options
 
 
 def _fast_view_arg(argv: list[str]) -> str | None:
@@ -50,9 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         return hook.main(args[1])
     if args == ["scan", "--staged"]:
         return _fast_staged()
-    files = _fast_scan_args(args)
+    fast_scan = _fast_scan_args(args)
     view_path = _fast_view_arg(args)
-    if files is not None or view_path is not None:
+    if fast_scan is not None or view_path is not None:
         from guard.errors import guarded
 
         if view_path is not None:
@@ -61,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return guarded(view.run, view_path)
         from guard.commands import scan
 
-        return guarded(scan.run, files or [])
+        files, options = fast_scan or ([], {})
+        return guarded(scan.run, files, **options)
     from guard.cli import cli
 
     return cli.main(args=args, prog_name="guard")

@@ -58,6 +58,12 @@ _gitignore_option = click.option("--no-gitignore", "gitignore", is_flag=True, de
                    ".secrets.baseline).")
 @_config_option
 @_gitignore_option
+@click.option("--no-exclude", "exclude", is_flag=True, default=True, flag_value=False,
+              help="Set the config's `exclude` aside: scan excluded paths too, named or walked.")
+@click.option("--strict", is_flag=True,
+              help="Fail (exit 3) on any file left unscanned, too big or unreadable, wherever "
+                   "it was found; without it, only on files named on the command line or "
+                   "staged.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for big trees (default: one per CPU).")
 @click.option("-v", "--verbose", is_flag=True, help="List skipped files and why.")
@@ -76,18 +82,24 @@ _gitignore_option = click.option("--no-gitignore", "gitignore", is_flag=True, de
               help="Scan the commits being pushed, from the refs git gives a pre-push hook on "
                    "stdin (PATHS are then git's REMOTE and URL).")
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: str | None,
-         config_path: str | None, gitignore: bool, jobs: int, verbose: bool,
+         config_path: str | None, gitignore: bool, exclude: bool, strict: bool, jobs: int,
+         verbose: bool,
          no_colour: bool, staged: bool, history: bool, since: str | None, branch: str | None,
          all_refs: bool, pre_push: bool) -> None:
     """Find secrets and sensitive files in PATHS (default: the current directory), or in git:
     the staged index, the history, or the commits of a push.
 
-    Directories are walked honouring .gitignore and the config's excludes; files named
-    explicitly are always read. Binary files, files over max-file-size, unreadable files and
-    symlinks leading out of the tree are skipped and counted in the summary.
+    Directories are walked honouring .gitignore; a directory named explicitly is walked even if
+    .gitignore ignores it. The config's `exclude` applies alike to files and directories named
+    explicitly and to the paths a walk finds (--no-exclude sets it aside). A file over 8 MiB is
+    read in overlapping windows; one over max-scan-size (default 1 GiB) is not scanned. Such
+    files, unreadable ones, binary files and symlinks leading out of the tree are skipped and
+    counted in the summary; a file left unscanned (too big, unreadable) and a skipped path that
+    was named are always listed.
 
     \b
-    Exit status: 0 nothing new, 1 findings, 2 usage or configuration error.
+    Exit status: 0 nothing new, 1 findings, 2 usage or configuration error,
+    3 a file that had to be scanned was not (named or staged; any with --strict).
     Silence one line with a `pragma: allowlist secret` or `guard: allow` comment.
     """
     from guard.commands import scan as command
@@ -98,7 +110,8 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: st
                                          pre_push=pre_push)
     raise SystemExit(command.run(list(paths), fmt=fmt, output=output,
                                  baseline_path=baseline_path, config_path=config_path,
-                                 gitignore=gitignore, jobs=jobs, verbose=verbose,
+                                 gitignore=gitignore, exclude=exclude, strict=strict,
+                                 jobs=jobs, verbose=verbose,
                                  colour=False if no_colour else None, source=source))
 
 

@@ -2,7 +2,9 @@
 
     [tool.guard]
     exclude = ["tests/fixtures/**"]   # gitignore patterns, relative to the config file; not scanned
-    max-file-size = 2000000           # bytes; larger files are skipped and counted
+    max-scan-size = 1073741824        # bytes; guard scan skips (and lists) larger files
+    max-file-size = 2000000           # bytes; larger files get no redacted view, no hook or
+                                      # editor check (guard scan reads them in windows)
     rules = ["ci/guard-rules"]        # extra rule files or directories, same TOML as rules/
     sensitive = ["deploy/*.secret"]   # extra sensitive paths (gitignore patterns)
 
@@ -31,9 +33,11 @@ if TYPE_CHECKING:
 
     from guard.patterns import GitIgnore
 
-DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-TOP_KEYS: dict[str, type] = {"exclude": list, "max-file-size": int, "rules": list,
-                             "sensitive": list, "allow": dict, "agents": list, "model": dict}
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024  # what is read whole: views, hooks, the editor
+DEFAULT_MAX_SCAN_SIZE = 1024 * 1024 * 1024  # guard scan reads bigger files in windows up to this
+TOP_KEYS: dict[str, type] = {"exclude": list, "max-file-size": int, "max-scan-size": int,
+                             "rules": list, "sensitive": list, "allow": dict, "agents": list,
+                             "model": dict}
 ALLOW_KEYS: dict[str, type] = {"paths": list, "rules": list, "fingerprints": list}
 # The model table's keys: each with the types it accepts (an int timeout is as good as a float).
 MODEL_KEYS: dict[str, tuple[type, ...]] = {"enabled": (bool,), "path": (str,), "method": (str,),
@@ -50,6 +54,7 @@ class Config:
         self.base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
         self.exclude: list[str] = data.get("exclude", [])
         self.max_file_size: int = data.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
+        self.max_scan_size: int = data.get("max-scan-size", DEFAULT_MAX_SCAN_SIZE)
         self.rule_paths: list[str] = [os.path.join(self.base, p) for p in data.get("rules", [])]
         self.sensitive: list[str] = data.get("sensitive", [])
         self.agents: list[str] = data.get("agents", [])

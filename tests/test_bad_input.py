@@ -68,26 +68,29 @@ def test_binary_file_is_skipped_but_a_keystore_is_reported_by_path(
     assert "2 skipped (2 binary" in _summary(text)
 
 
-def test_file_over_max_file_size_is_skipped_and_counted(tmp_path: Path,
+def test_file_over_max_scan_size_is_skipped_and_counted(tmp_path: Path,
                                                         run_guard: RunGuard) -> None:
     make_tree(tmp_path, {
-        ".guard.toml": "max-file-size = 200\n",
+        ".guard.toml": "max-scan-size = 200\nmax-file-size = 100\n",
         "big.txt": "# padding\n" * 30 + SECRET_LINE,
+        "mid.txt": "# pad\n" * 20 + f'other = "{OTHER_TOKEN}"\n',  # max-file-size: scanned
         "small.py": f'other = "{OTHER_TOKEN}"\n',
     })
     report, text = _scan(run_guard, tmp_path, code=1)
-    assert _found(report) == [("small.py", "github-pat-classic")]
-    assert _skipped(report) == {"big.txt": "larger than max-file-size"}
+    assert _found(report) == [("mid.txt", "github-pat-classic"),
+                              ("small.py", "github-pat-classic")]
+    assert _skipped(report) == {"big.txt": "larger than max-scan-size"}
     assert report["summary"]["skipped"] == 1
-    assert "skipped big.txt: larger than max-file-size" in text.stdout
-    assert "1 skipped (1 larger than max-file-size" in _summary(text)
+    assert "skipped big.txt: larger than max-scan-size" in text.stdout
+    assert "1 skipped (1 larger than max-scan-size" in _summary(text)
 
-    # named explicitly (the pre-commit path), the limit still holds and is still reported
+    # named explicitly (the pre-commit path), the limit still holds, and the scan fails: the
+    # file was to be scanned and was not
     report = json.loads(_checked(run_guard("scan", "--format", "json", "big.txt",
-                                           cwd=tmp_path), 0).stdout)
-    assert _skipped(report) == {"big.txt": "larger than max-file-size"}
-    fast = _checked(run_guard("scan", "big.txt", cwd=tmp_path), 0)
-    assert "1 skipped (1 larger than max-file-size" in _summary(fast)
+                                           cwd=tmp_path), 3).stdout)
+    assert _skipped(report) == {"big.txt": "larger than max-scan-size"}
+    fast = _checked(run_guard("scan", "big.txt", cwd=tmp_path), 3)
+    assert "1 skipped (1 larger than max-scan-size" in _summary(fast)
 
 
 def test_invalid_utf8_is_still_scanned_with_a_notice(tmp_path: Path,
@@ -244,9 +247,14 @@ def test_unreadable_file_is_skipped_and_counted(world_tmp: Path, run_guard: RunG
     assert f"skipped locked.txt: {denied}" in text.stdout
     assert f"2 skipped (2 {denied}" in _summary(text)
 
-    # named explicitly: exit 0 (nothing found) but the skip is still counted, never silent
-    fast = _checked(run_guard("scan", "locked.txt", cwd=tree, env=env, **options), 0)
+    # named explicitly: nothing found, yet the file was to be scanned and was not: exit 3
+    fast = _checked(run_guard("scan", "locked.txt", cwd=tree, env=env, **options), 3)
     assert f"1 skipped (1 {denied}" in _summary(fast)
+    assert f"not scanned locked.txt: {denied}" in fast.stdout
+    _checked(run_guard("scan", "--strict", cwd=tree, env=env, **options), 1)  # findings first
+    (tree / "readable.py").write_text("x = 1\n")
+    _checked(run_guard("scan", cwd=tree, env=env, **options), 0)
+    _checked(run_guard("scan", "--strict", cwd=tree, env=env, **options), 3)
 
 
 def test_minified_3mb_line_is_scanned(tmp_path: Path, run_guard: RunGuard) -> None:

@@ -105,6 +105,7 @@ def test_load_valid_guard_toml(tmp_path: Path) -> None:
     path.write_text(
         'exclude = ["tests/fixtures/**"]\n'
         "max-file-size = 1000\n"
+        "max-scan-size = 5000\n"
         'rules = ["ci/guard-rules"]\n'
         'sensitive = ["deploy/*.secret"]\n'
         "\n[allow]\n"
@@ -114,6 +115,7 @@ def test_load_valid_guard_toml(tmp_path: Path) -> None:
     cfg = config.load(str(path))
     assert cfg.exclude == ["tests/fixtures/**"]
     assert cfg.max_file_size == 1000
+    assert cfg.max_scan_size == 5000
     assert cfg.rule_paths == [str(tmp_path / "ci" / "guard-rules")]
     assert cfg.sensitive == ["deploy/*.secret"]
     assert cfg.allow_paths == ["docs/**"]
@@ -136,6 +138,7 @@ def test_load_valid_pyproject(tmp_path: Path) -> None:
 def test_load_none_is_the_default_config() -> None:
     cfg = config.load(None)
     assert cfg.max_file_size == config.DEFAULT_MAX_FILE_SIZE
+    assert cfg.max_scan_size == config.DEFAULT_MAX_SCAN_SIZE == 1 << 30
     assert cfg.exclude == [] and not cfg.allow_rules
 
 
@@ -167,12 +170,14 @@ def test_unknown_key_names_key_and_line(tmp_path: Path, run_guard: RunGuard) -> 
     ('exclude = []\nmax-file-size = "2MB"\n', 2, "max-file-size must be a int"),
     ("max-file-size = true\n", 1, "max-file-size must be a int, not bool"),
     ("max-file-size = 1.5\n", 1, "max-file-size must be a int"),
+    ('max-scan-size = "1GB"\n', 1, "max-scan-size must be a int"),
     ('sensitive = ["a", 3]\n', 1, "sensitive must be a list of strings"),
     ('allow = ["jwt"]\n', 1, "allow must be a dict"),
     ('[allow]\npaths = "docs/**"\n', 2, "allow.paths must be a list"),
     # the same key name at the top level and in [allow]: the line is the one in [allow]
     ('rules = ["ci/rules"]\n\n[allow]\nrules = "jwt"\n', 4, "allow.rules must be a list"),
-], ids=["exclude-str", "size-str", "size-bool", "size-float", "list-of-int", "allow-list",
+], ids=["exclude-str", "size-str", "size-bool", "size-float", "scan-size-str", "list-of-int",
+        "allow-list",
         "allow-paths-str", "allow-rules-after-top-rules"])
 def test_wrong_types_name_setting_and_line(tmp_path: Path, text: str, line: int,
                                            expected: str) -> None:
@@ -293,7 +298,7 @@ def test_rules_loads_a_user_rule_file(tmp_path: Path, run_guard: RunGuard, where
     report = _json(proc)
     assert proc.returncode == 1
     assert [(f["rule"], f["path"]) for f in report["findings"]] == [("acme-api-key",
-                                                                     "client.py")]
+                                                                     "src/client.py")]
     assert ACME_KEY not in proc.stdout
 
 

@@ -136,6 +136,21 @@ def test_guard_scan_rejects_a_dotenv_file(project, shared: Path) -> None:
     assert ".env: sensitive file [dotenv-file]" in out
 
 
+def test_guard_scan_rejects_a_file_it_could_not_scan_and_honours_excludes(
+        project, shared: Path) -> None:
+    repo = project("guard-scan")
+    config = 'max-scan-size = 1000\nexclude = ["fixtures/"]\n'
+    code, out = commit(repo, shared, {".guard.toml": config})
+    assert code == 0, out
+    code, out = commit(repo, shared, {"dump.sql": "-- data\n" * 200})  # 1.6 KB > max-scan-size
+    assert code == 1 and "Failed" in out, out
+    assert "not scanned dump.sql: larger than max-scan-size" in out
+    repo.git("reset", "-q", "HEAD", "dump.sql")
+    # the framework names each staged file: the config's excludes apply to names too
+    code, out = commit(repo, shared, {"fixtures/fake.py": f"token = '{TOKEN}'\n"})
+    assert code == 0 and "Passed" in out, out
+
+
 def test_guard_protect_rejects_commits_while_assistants_can_read_a_dotenv(
         project, shared: Path, run_guard) -> None:
     repo = project("guard-scan", "guard-protect")

@@ -41,10 +41,9 @@ def _method(cfg: Config, method: str | None, out: TextIO) -> str:
     if chosen == "heuristic" or not st.problem:
         return chosen
     if method:
-        raise GuardError(f"the local model cannot run: {st.problem}; "
-                         f"`{classify.INSTALL_HINT}`")
-    out.write(f"local model off ({st.problem}): heuristic verdicts only; "
-              f"`{classify.INSTALL_HINT}` to use the model\n")
+        raise GuardError(f"the local model cannot run: {st.problem}; {classify.INSTALL_HINT}")
+    out.write(f"local model off ({st.problem}): heuristic verdicts only; to use the model, "
+              f"{classify.INSTALL_HINT}\n")
     return "heuristic"
 
 

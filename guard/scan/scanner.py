@@ -14,11 +14,16 @@ from guard.sources import walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: pre-commit's scan avoids importing typing
 if TYPE_CHECKING:
+    from typing import IO
+
     from guard.judge import Judge
     from guard.model.ambiguity import Ambiguity
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 NOT_UTF8 = "not valid UTF-8: scanned as raw bytes"
+
+# A file larger than this is scanned in overlapping windows (guard.scan.windows), not read whole.
+WINDOW_BYTES = 8 * 1024 * 1024
 
 
 class ScanResult:
@@ -30,8 +35,15 @@ class ScanResult:
         self.bytes = 0
         self.allowed = 0
         self.baselined = 0
+        # The directory relative paths are relative to: where guard ran, for a scan of paths;
+        # the repository root, for a scan of git. None: the current directory.
         self.root: str | None = None
+        # The repository holding the scan (where SARIF URIs are relative to); None: root.
+        self.repo_root: str | None = None
         self.commits: int | None = None  # a scan of git commits counts them; None otherwise
+        self.named: set[str] = set()  # display paths of the files and directories named
+        # Skipped files that fail the scan, (path, reason): see commands.scan.mark_unscanned.
+        self.unscanned: list[tuple[str, str]] = []
         # Files the rules left undecided, for the local model (only gathered when it is on).
         self.ambiguous: list[Ambiguity] = []
 
@@ -76,14 +88,39 @@ class Scanner:
             return
         try:
             with open(entry.abspath, "rb") as f:
-                data = f.read(self.config.max_file_size + 1)
+                data = f.read(WINDOW_BYTES + 1)
+                if len(data) > WINDOW_BYTES:
+                    self.scan_stream(f, data, entry.path, result, abspath=entry.abspath)
+                    return
         except OSError as e:
             result.skip(entry.path, f"{walk.UNREADABLE}: {e.strerror or e}")
             return
-        if len(data) > self.config.max_file_size:
-            result.skip(entry.path, walk.TOO_LARGE)
-            return
         self.scan_bytes(data, entry.path, result, abspath=entry.abspath)
+
+    def scan_stream(self, stream: IO[bytes], head: bytes, path: str, result: ScanResult,
+                    abspath: str = "") -> None:
+        """Scan content too big to hold at once, read from ``stream`` (a file, a pipe) after the
+        ``head`` already read from it: in overlapping windows, see guard.scan.windows."""
+        from guard.scan import windows  # only for a big file: not on a hook's path
+
+        scanned = windows.scan(stream, head, WINDOW_BYTES,
+                               lambda data: self.judge.engine.scan(data, path))
+        if scanned is None:
+            result.skip(path, walk.BINARY)
+            return
+        found, size, utf8 = scanned
+        result.files += 1
+        result.bytes += size
+        if not utf8:
+            result.notices.append((path, NOT_UTF8))
+        # what the config allows, as Judge.secrets; the local model is not asked about a file
+        # this big (its snippets come from a whole file)
+        allowed_path = bool(abspath) and self.config.path_allowed(abspath)
+        for f in found:
+            if allowed_path or self.judge.allows(f, ""):
+                result.allowed += 1
+            else:
+                result.findings.append(f)
 
     def scan_bytes(self, data: bytes, path: str, result: ScanResult, abspath: str = "") -> None:
         """Scan content that did not come from the tree walk (the index, a commit, a buffer)."""
@@ -102,13 +139,15 @@ class Scanner:
         result.allowed += allowed
         result.findings.extend(found)
         if self.gather_ambiguous and not allowed_path and not allowed:
-            self._gather(data, path, found, result)
+            self._gather(data, path, abspath, found, result)
 
-    def _gather(self, data: bytes, path: str, found: list[Finding], result: ScanResult) -> None:
+    def _gather(self, data: bytes, path: str, abspath: str, found: list[Finding],
+                result: ScanResult) -> None:
         from guard.model import ambiguity
 
+        rule_path = self._rule_path(path, abspath) if abspath else path
         amb = ambiguity.assess(self.judge.engine, data, path, found,
-                               self.ruleset.path_rule_for(path, self.path_prefilter))
+                               self.ruleset.path_rule_for(rule_path, self.path_prefilter))
         if amb is not None:
             result.ambiguous.append(amb)
 
@@ -122,11 +161,22 @@ class Scanner:
         """Path rules alone, for a path whose content comes from elsewhere (the index, a commit)."""
         self._path_finding(walk.Entry(abspath, path), result)
 
+    def _rule_path(self, shown: str, abspath: str) -> str:
+        """The path path rules see: relative to the judge's root (the repository), however the
+        file was named, so that ``guard scan``, ``cd sub && guard scan`` and ``--staged`` agree;
+        the shown path for a file outside it."""
+        root = self.judge.root
+        if abspath.startswith(root) and abspath[len(root):len(root) + 1] == os.sep:
+            rel = abspath[len(root) + 1:]
+            return rel.replace(os.sep, "/") if os.sep != "/" else rel
+        return shown
+
     def _path_finding(self, entry: walk.Entry, result: ScanResult) -> None:
         if entry.reason in (walk.MISSING, walk.SYMLINK_INSIDE, walk.EXCLUDED) or \
                 entry.path.endswith("/"):
             return
-        verdict = self.judge.path_rule(entry.path, entry.abspath, self.path_prefilter)
+        verdict = self.judge.path_rule(self._rule_path(entry.path, entry.abspath),
+                                       entry.abspath, self.path_prefilter)
         if verdict is None:
             return
         f = verdict.finding(entry.path)
@@ -173,26 +223,37 @@ def _apply_model(result: ScanResult, cfg: Config) -> None:
 
 
 def collect(paths: list[str], config: Config, use_gitignore: bool = True) -> list[walk.Entry]:
-    """Entries for the given files and directories, display paths as the user will read them."""
+    """Entries for the given files and directories, with display paths the user can open from
+    the current directory: each named path as given, joined with what a walk finds under it
+    (``guard scan ../config`` shows ``../config/secrets.yaml``). The config's excludes apply to
+    a named path as to a walked one (walk.is_excluded)."""
     entries: list[walk.Entry] = []
-    single_root = len(paths) == 1 and os.path.isdir(paths[0])
     cwd_real = os.path.realpath(os.getcwd())
     for p in paths:
+        shown = os.path.normpath(p).replace(os.sep, "/")
         if os.path.isdir(p) and not os.path.islink(p):
-            for e in walk.walk(p, config, use_gitignore):
-                if not single_root:
-                    e.path = os.path.normpath(os.path.join(p, e.path)).replace(os.sep, "/")
+            if walk.is_excluded(config, os.path.abspath(p), is_dir=True):
+                entry = walk.Entry(os.path.abspath(p), shown.rstrip("/") + "/",
+                                   reason=walk.EXCLUDED)
+                entry.named = True
+                entries.append(entry)
+                continue
+            prefix = "" if shown == "." else shown.rstrip("/") + "/"
+            for e in walk.walk(p, config, use_gitignore, scan=True):
+                e.path = prefix + e.path
                 entries.append(e)
             continue
-        shown = os.path.normpath(p).replace(os.sep, "/")
-        entry = walk.classify(os.path.abspath(p), shown, config.max_file_size)
+        limit = (config.max_scan_size, walk.TOO_BIG_TO_SCAN)
+        entry = walk.classify(os.path.abspath(p), shown, *limit)
         if entry.reason == walk.SYMLINK_INSIDE:  # named explicitly: read what it points to
             real = os.path.realpath(p)
-            entry = walk.classify(real, shown, config.max_file_size)
+            entry = walk.classify(real, shown, *limit)
             if os.path.commonpath([real, cwd_real]) != cwd_real:
                 entry.reason = walk.SYMLINK_OUTSIDE
-        if not entry.reason and config.excluded(entry.abspath):
+        if walk.is_excluded(config, os.path.abspath(p)) or \
+                walk.is_excluded(config, entry.abspath):  # a link's target, too
             entry.reason = walk.EXCLUDED  # named, yet excluded: say so rather than pass silently
+        entry.named = True
         entries.append(entry)
     return entries
 

@@ -15,7 +15,7 @@ from guard import git
 from guard.detect import prefilter, ruleset
 from guard.errors import GuardError
 from guard.judge import Judge
-from guard.scan.scanner import Scanner, ScanResult
+from guard.scan.scanner import WINDOW_BYTES, Scanner, ScanResult
 from guard.sources import walk
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs more than this module
@@ -107,7 +107,7 @@ def scan(source: GitSource, cfg: Config, root: str) -> tuple[ScanResult, ruleset
     judge = Judge(cfg, root=root)
     staged = source.mode == "staged"
     result = scan_staged(judge, root) if staged else scan_commits(judge, source)
-    result.root = root
+    result.root = result.repo_root = root
     return result, judge.pack
 
 
@@ -122,7 +122,7 @@ def scan_staged(judge: Judge, root: str) -> ScanResult:
     paths: dict[str, list[tuple[str, str]]] = {}  # blob id -> the paths that have it
     for entry in git.staged_changes(root):
         abspath = os.path.join(root, entry.path)
-        if cfg.excluded(abspath):
+        if walk.is_excluded(cfg, abspath):
             continue
         checked.append((entry.path, abspath))
         if entry.submodule:
@@ -130,20 +130,44 @@ def scan_staged(judge: Judge, root: str) -> ScanResult:
         else:
             paths.setdefault(entry.oid, []).append((entry.path, abspath))
     content = _SizedScan(judge, result)
-    for oid, data, size in git.read_blobs(root, list(paths), cfg.max_file_size):
+    big: list[tuple[str, str, str]] = []  # (oid, path, abspath) of blobs read in windows
+    for oid, data, size in git.read_blobs(root, list(paths),
+                                          min(WINDOW_BYTES, cfg.max_scan_size)):
         for path, abspath in paths[oid]:
             if data is not None:
                 content.add(data, path, abspath)
             elif size < 0:
                 result.skip(path, f"{walk.UNREADABLE}: not in the object database")
+            elif size > cfg.max_scan_size:
+                result.skip(path, walk.TOO_BIG_TO_SCAN)
             else:
-                result.skip(path, walk.TOO_LARGE)
+                big.append((oid, path, abspath))
+                content.size += size  # a big scan: the scanner is built for it
     scanner = content.scanner()
+    for oid, path, abspath in big:
+        _scan_big_blob(scanner, root, oid, path, abspath, result)
     for path, abspath in checked:
         scanner.check_path(path, abspath, result)
     scanner.finish(result)
     result.findings.sort(key=lambda f: f.sort_key())
     return result
+
+
+def _scan_big_blob(scanner: Scanner, root: str, oid: str, path: str, abspath: str,
+                   result: ScanResult) -> None:
+    """A staged blob over WINDOW_BYTES, streamed from ``git cat-file blob`` through the
+    scanner's windows: as a file on disk that size is scanned, never held whole."""
+    import subprocess
+
+    proc = subprocess.Popen(git.command("cat-file", "blob", oid), cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    try:
+        scanner.scan_stream(proc.stdout, b"", path, result, abspath=abspath)
+    finally:
+        proc.stdout.close()
+        if proc.wait() != 0:
+            result.skip(path, f"{walk.UNREADABLE}: git cat-file failed")
 
 
 class _SizedScan:
@@ -270,7 +294,8 @@ class _History:
         path = diff.path
         excluded = self.excluded.get(path)
         if excluded is None:
-            excluded = self.excluded[path] = self.cfg.excluded(os.path.join(self.root, path))
+            excluded = self.excluded[path] = walk.is_excluded(self.cfg,
+                                                              os.path.join(self.root, path))
         if excluded or diff.deleted:
             return
         abspath = os.path.join(self.root, path)

@@ -18,23 +18,31 @@ if TYPE_CHECKING:
 SYMLINK_OUTSIDE = "symlink pointing outside the scanned tree"
 SYMLINK_INSIDE = "symlink (its target inside the tree is scanned in place)"
 SPECIAL = "not a regular file (FIFO, socket or device)"
-TOO_LARGE = "larger than max-file-size"
+TOO_LARGE = "larger than max-file-size"  # not read whole (protect; patches in history)
+TOO_BIG_TO_SCAN = "larger than max-scan-size"  # not scanned at all, even in windows
 UNREADABLE = "unreadable"
 BINARY = "binary"
 MISSING = "does not exist"
 EXCLUDED = "excluded by config"
 
 
+def leaves_content_unscanned(reason: str) -> bool:
+    """Whether a skip for ``reason`` leaves content that may hold a secret unexamined: a file
+    too big or unreadable (binary files, excludes, symlinks, FIFOs and devices are decided)."""
+    return reason in (TOO_BIG_TO_SCAN, TOO_LARGE) or reason.startswith(UNREADABLE)
+
+
 class Entry:
     """A file to read (``reason`` empty) or one that is skipped, with the reason."""
 
-    __slots__ = ("abspath", "path", "reason", "size")
+    __slots__ = ("abspath", "named", "path", "reason", "size")
 
     def __init__(self, abspath: str, path: str, size: int = 0, reason: str = "") -> None:
         self.abspath = abspath
         self.path = path
         self.size = size
         self.reason = reason
+        self.named = False  # named on the command line, not found by a walk
 
 
 class _Ignores:
@@ -101,19 +109,38 @@ def _initial_ignores(root: str) -> _Ignores:
     return ignores  # the root's own .gitignore is read by _walk_dir, like every directory's
 
 
-def walk(root: str, config: Config, use_gitignore: bool = True) -> Iterator[Entry]:
-    """Every file under ``root`` (paths relative to it), in a stable order."""
+def is_excluded(config: Config, abspath: str, is_dir: bool = False) -> bool:
+    """Whether the config's ``exclude`` takes ``abspath`` out of a scan: it matches, or so does
+    a directory above it (up to the config's own), which a walk would not have entered. The one
+    rule for named files, named directories and walked paths alike."""
+    if not config.exclude:
+        return False
+    if config.excluded(abspath, is_dir):
+        return True
+    base = config.base.rstrip(os.sep) + os.sep
+    parent = os.path.dirname(abspath)
+    while parent.startswith(base):
+        if config.excluded(parent, is_dir=True):
+            return True
+        parent = os.path.dirname(parent)
+    return False
+
+
+def walk(root: str, config: Config, use_gitignore: bool = True,
+         scan: bool = False) -> Iterator[Entry]:
+    """Every file under ``root`` (paths relative to it), in a stable order. Whether ``root``
+    itself is excluded is the caller's question (see :func:`is_excluded`). Files over the
+    config's max-file-size are skipped as TOO_LARGE, or with ``scan`` (guard scan, which reads
+    big files in windows) those over max-scan-size, as TOO_BIG_TO_SCAN."""
     root = os.path.abspath(root)
     real_root = os.path.realpath(root)
     ignores = _initial_ignores(root) if use_gitignore else _Ignores([])
-    # A directory the user names is scanned even if the config excludes it (say, a corpus kept
-    # in an excluded folder of the project); excludes still apply to what lies beneath.
-    excludes = not config.excluded(root, is_dir=True)
-    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore, excludes)
+    limit = (config.max_scan_size, TOO_BIG_TO_SCAN) if scan else (config.max_file_size, TOO_LARGE)
+    yield from _walk_dir(root, root, real_root, ignores, config, use_gitignore, limit)
 
 
 def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, config: Config,
-              use_gitignore: bool, excludes: bool = True) -> Iterator[Entry]:
+              use_gitignore: bool, limit: tuple[int, str]) -> Iterator[Entry]:
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=_name)
@@ -136,14 +163,15 @@ def _walk_dir(directory: str, root: str, real_root: str, ignores: _Ignores, conf
             continue
         if use_gitignore and ignores.ignored(abspath, is_dir):
             continue
-        if excludes and config.excluded(abspath, is_dir):
+        if config.excluded(abspath, is_dir):
             continue
         if is_dir:
-            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore, excludes)
+            yield from _walk_dir(abspath, root, real_root, ignores, config, use_gitignore,
+                                 limit)
         elif is_link:
             yield _symlink_entry(abspath, rel, real_root)
         else:
-            yield classify(abspath, rel, config.max_file_size)
+            yield classify(abspath, rel, *limit)
 
 
 def _symlink_entry(abspath: str, rel: str, real_root: str) -> Entry:
@@ -153,7 +181,7 @@ def _symlink_entry(abspath: str, rel: str, real_root: str) -> Entry:
     return Entry(abspath, rel, reason=SYMLINK_INSIDE)
 
 
-def classify(abspath: str, rel: str, max_size: int) -> Entry:
+def classify(abspath: str, rel: str, max_size: int, too_large: str = TOO_LARGE) -> Entry:
     """An Entry for one path from its lstat: regular files to read, anything else skipped."""
     try:
         st = os.lstat(abspath)
@@ -166,5 +194,5 @@ def classify(abspath: str, rel: str, max_size: int) -> Entry:
     if not stat.S_ISREG(st.st_mode):
         return Entry(abspath, rel, reason=SPECIAL)
     if st.st_size > max_size:
-        return Entry(abspath, rel, size=st.st_size, reason=TOO_LARGE)
+        return Entry(abspath, rel, size=st.st_size, reason=too_large)
     return Entry(abspath, rel, size=st.st_size)

@@ -113,6 +113,31 @@ def test_everything_works_without_llama_cpp(no_llama: None, tmp_path: Path,
         classify_command.run(["."], method="probe", stream=io.StringIO())
 
 
+def test_scan_says_once_that_the_enabled_model_cannot_run(
+        no_llama: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".guard.toml").write_text("[model]\nenabled = true\n")
+    for name in ("settings.py", "hashes.yaml", "other.yaml"):
+        (tmp_path / name).write_text(HASHED)
+    monkeypatch.chdir(tmp_path)
+    assert scan_command.run(["."], fmt="json") == 1
+    err = capsys.readouterr().err
+    assert err.count("local model") == 1, err
+    assert "enabled" in err and "llama-cpp-python is not installed" in err
+    # the hint that works: Guard is installed from a clone, not from a package index
+    assert classify.INSTALL_HINT in err and "pip install -e '.[llm]'" in err
+    assert "guard-secrets[llm]" not in err
+    # without the model asked for, nothing is said
+    (tmp_path / ".guard.toml").write_text("[model]\nenabled = false\n")
+    scan_command.run(["."], fmt="json")
+    assert "local model" not in capsys.readouterr().err
+
+
+def test_every_install_hint_works_from_a_clone() -> None:
+    assert "guard-secrets[llm]" not in methods.INSTALL_HINT
+    assert "pip install -e '.[llm]'" in methods.INSTALL_HINT
+
+
 def test_heuristic_is_the_rules_verdict() -> None:
     session = classify.Session(config_mod.Config(), "heuristic")
     assert session.judge(_ambiguity("a.yaml", HASHED)).sensitive

@@ -17,7 +17,8 @@ KEY_BODY = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n" 
 
 
 @pytest.fixture
-def tree(tmp_path: Path) -> Path:
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # scanned as `guard scan` there: paths relative to it
     (tmp_path / "app.py").write_text(f"x = 1\ntoken = '{GH}'\n")
     (tmp_path / ".env").write_text("DEBUG=true\n")
     (tmp_path / "key.pem").write_text(
@@ -27,7 +28,8 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _report(tree: Path, fmt: str, colour: bool | None = False) -> str:
-    result, pack = run_scan([str(tree)], Config())
+    assert Path.cwd() == tree
+    result, pack = run_scan(["."], Config())
     out = io.StringIO()
     render(result, pack, fmt, out, colour=colour)
     return out.getvalue()
@@ -45,9 +47,10 @@ def test_json_report_schema_v1(tree: Path) -> None:
     assert set(secret) == {"kind", "rule", "description", "path", "line", "column", "end_line",
                            "end_column", "confidence", "fingerprint", "masked"}
     assert doc["skipped"] == [{"path": "blob.bin", "reason": "binary"}]
+    assert doc["not_scanned"] == []
     assert doc["summary"] == {"secrets": 2, "sensitive_files": 1, "files_scanned": 3,
                               "bytes_scanned": doc["summary"]["bytes_scanned"], "skipped": 1,
-                              "allowed": 0, "baselined": 0}
+                              "not_scanned": 0, "allowed": 0, "baselined": 0}
 
 
 def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
@@ -102,3 +105,16 @@ def test_no_report_contains_a_secret_value(tree: Path, fmt: str) -> None:
     assert GH not in out and GH[4:] not in out
     assert KEY_BODY.splitlines()[0] not in out
     assert os.fspath(tree) in out or fmt == "text"
+
+
+def test_summary_counts_in_the_singular_and_plural() -> None:
+    from guard.scan.report.text import summary_line
+    from guard.scan.scanner import ScanResult
+
+    result = ScanResult()
+    result.files = 1
+    assert "1 file scanned (" in summary_line(result)
+    result.files = 2
+    assert "2 files scanned (" in summary_line(result)
+    result.files, result.commits = 1, 1
+    assert "1 commit scanned (1 file change," in summary_line(result)

@@ -203,6 +203,17 @@ def test_the_hook_command_skips_click_and_gitpython_and_agrees_with_click(
     assert fast.stdout == slow.stdout and "app.py:1:10:" in fast.stdout
 
 
+def test_staged_by_hand_does_not_claim_a_commit_was_blocked(repo: GitRepo, guard) -> None:
+    repo.write({"app.py": f"token = '{TOKEN}'\n"})
+    repo.git("add", "app.py")
+    by_hand = guard(repo, "scan", "--staged", code=1)
+    assert "commit blocked" not in by_hand.stderr
+    assert "would block a commit" in by_hand.stderr and "--no-verify" not in by_hand.stderr
+    # git runs a pre-commit hook with GIT_INDEX_FILE set: that scan is blocking a commit
+    hook = guard(repo, "scan", "--staged", code=1, env={"GIT_INDEX_FILE": ".git/index"})
+    assert "guard: commit blocked." in hook.stderr and "git commit --no-verify" in hook.stderr
+
+
 def test_staged_reports_a_dotenv_by_path_and_skips_deleted_files(repo: GitRepo, guard) -> None:
     repo.commit({"old.py": f"token = '{TOKEN}'\n"})
     repo.git("rm", "-q", "old.py")
@@ -224,15 +235,17 @@ def test_staged_in_an_empty_repository(repo: GitRepo, guard) -> None:
 
 def test_staged_binary_and_oversized_blobs_are_skipped_and_counted(repo: GitRepo,
                                                                    guard) -> None:
-    repo.write({".guard.toml": "max-file-size = 1000\n",
+    repo.write({".guard.toml": "max-scan-size = 1000\n",
                 "logo.png": b"\x89PNG\0\0" + TOKEN.encode(),
                 "dump.sql": f"-- {TOKEN}\n" + "x" * 2000,
                 "ok.py": "x = 1\n"})
     repo.git("add", "-A")
-    report = _json(guard(repo, "scan", "--staged", "--format", "json"))
+    # a staged file is one the commit will hold: left unscanned, it fails the scan (exit 3)
+    report = _json(guard(repo, "scan", "--staged", "--format", "json", code=3))
     assert report["findings"] == []
     assert {s["path"]: s["reason"] for s in report["skipped"]} == {
-        "logo.png": "binary", "dump.sql": "larger than max-file-size"}
+        "logo.png": "binary", "dump.sql": "larger than max-scan-size"}
+    assert report["not_scanned"] == [{"path": "dump.sql", "reason": "larger than max-scan-size"}]
     assert report["summary"]["files_scanned"] == 2  # .guard.toml and ok.py
 
 
@@ -373,13 +386,15 @@ def test_a_huge_commit_staged_and_in_history(repo: GitRepo, guard) -> None:
     files: dict[str, str | bytes] = {f"pkg/m{i:04}.py": f"VALUE_{i} = {i}\n" for i in range(1500)}
     files["pkg/m0777.py"] = f"token = '{TOKEN}'\n"
     files["data/big.csv"] = "id,value\n" + "1,abcdefghij\n" * 600_000  # 7 MB > max-file-size
+    files["data/big.csv"] += f"late,'{OTHER}'\n"
     files["data/late.py"] = f"other = '{OTHER}'\n"  # after the big patch in git's output
     repo.write(files)
     repo.git("add", "-A")
     staged = _json(guard(repo, "scan", "--staged", "--format", "json", code=1))
-    assert _found(staged) == [("data/late.py", 1, RULE, None), ("pkg/m0777.py", 1, RULE, None)]
-    assert staged["skipped"] == [{"path": "data/big.csv", "reason": "larger than max-file-size"}]
-    assert staged["summary"]["files_scanned"] == 1501  # blobs read in more than one batch
+    assert _found(staged) == [("data/big.csv", 600_002, "github-pat-classic", None),
+                              ("data/late.py", 1, RULE, None), ("pkg/m0777.py", 1, RULE, None)]
+    assert staged["skipped"] == []  # big.csv is under max-scan-size: scanned
+    assert staged["summary"]["files_scanned"] == 1502  # blobs read in more than one batch
     oid = repo.commit()
     report = _json(guard(repo, "scan", "--history", "--format", "json", code=1))
     assert _found(report) == [("data/late.py", 1, RULE, oid), ("pkg/m0777.py", 1, RULE, oid)]

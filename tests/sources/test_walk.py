@@ -165,7 +165,7 @@ def test_subdirectory_scan_honours_parent_gitignore(tmp_path: Path,
     for cwd, arg in ((repo, "pkg"), (repo / "pkg" / "src", ".")):
         report = _json(run_guard("scan", "--format", "json", arg, cwd=cwd))
         assert [f["path"] for f in report["findings"]] == [
-            "src/real.txt" if arg == "pkg" else "real.txt"]
+            "pkg/src/real.txt" if arg == "pkg" else "real.txt"]  # as opened from cwd
 
 
 def test_outside_a_repository_a_parent_gitignore_does_not_apply(tmp_path: Path) -> None:
@@ -216,7 +216,8 @@ def test_config_exclude_patterns_are_relative_to_the_config_file(tmp_path: Path,
     elsewhere.mkdir()
     report = _json(run_guard("scan", "--format", "json", "--config",
                              project / ".guard.toml", project, cwd=elsewhere))
-    assert [f["path"] for f in report["findings"]] == ["sub/fixtures/token.txt"]
+    assert [f["path"] for f in report["findings"]] == [
+        str(project / "sub" / "fixtures" / "token.txt")]  # an absolute argument: absolute paths
     # found by the upward search from a subdirectory
     report = _json(run_guard("scan", "--format", "json", cwd=project / "sub"))
     assert [f["path"] for f in report["findings"]] == ["fixtures/token.txt"]

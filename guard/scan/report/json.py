@@ -3,9 +3,11 @@
     {"version": 1, "tool": {"name": "guard", "version": "…"}, "root": "/abs/path" | null,
      "findings": [Finding.to_dict(), …],
      "skipped": [{"path": "…", "reason": "…"}, …],
+     "not_scanned": [{"path": "…", "reason": "…"}, …],  # the skips that fail the scan (exit 3)
      "notices": [{"path": "…", "message": "…"}, …],
      "summary": {"secrets": n, "sensitive_files": n, "files_scanned": n, "bytes_scanned": n,
-                 "skipped": n, "allowed": n, "baselined": n[, "commits_scanned": n]}}
+                 "skipped": n, "not_scanned": n, "allowed": n, "baselined": n
+                 [, "commits_scanned": n]}}
 
 A finding from a scan of commits also has "commit": {"id", "date", "author"}.
 """
@@ -32,11 +34,13 @@ def as_dict(result: ScanResult) -> dict[str, object]:
         "files_scanned": result.files,
         "bytes_scanned": result.bytes,
         "skipped": result.skipped_count,
+        "not_scanned": len(result.unscanned),
         "allowed": result.allowed,
         "baselined": result.baselined,
     }
     if result.commits is not None:  # a scan of git commits: history or a push
         summary["commits_scanned"] = result.commits
+
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "guard", "version": __version__},
@@ -44,6 +48,7 @@ def as_dict(result: ScanResult) -> dict[str, object]:
         "findings": [f.to_dict() for f in result.findings],
         "skipped": [{"path": p, "reason": r} for r, paths in sorted(result.skipped.items())
                     for p in paths],
+        "not_scanned": [{"path": p, "reason": r} for p, r in result.unscanned],
         "notices": [{"path": p, "message": m} for p, m in result.notices],
         "summary": summary,
     }

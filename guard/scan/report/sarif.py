@@ -1,5 +1,8 @@
 """SARIF 2.1.0 report, in the subset GitHub code scanning ingests: one run, rules with a
-security-severity, results with a physical location and a partial fingerprint."""
+security-severity, results with a physical location and a partial fingerprint.
+
+URIs are relative to the repository root, given as ``originalUriBaseIds["%SRCROOT%"]``, whatever
+directory guard ran in or was pointed at: code scanning resolves them against the checkout."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import os
 from guard import __version__
 from guard.detect.ruleset import RuleSet
 from guard.scan.scanner import ScanResult
+from guard.sources.walk import leaves_content_unscanned
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a hook
 if TYPE_CHECKING:
@@ -37,6 +41,9 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict[str, object]:
     rules: list[dict[str, object]] = []
     index: dict[str, int] = {}
     results: list[dict[str, object]] = []
+    base = result.root or os.getcwd()
+    repo = result.repo_root or base
+    artifact = _Artifacts(base, repo)
     for f in result.findings:
         if f.rule_id not in index:
             index[f.rule_id] = len(rules)
@@ -57,7 +64,7 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict[str, object]:
             "level": LEVEL[f.confidence],
             "message": {"text": message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri_path(f.path), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": artifact(f.path),
                 "region": region,
             }}],
             "partialFingerprints": {"guard/v1": f.fingerprint},
@@ -65,18 +72,61 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict[str, object]:
         if f.commit:  # found in history: the commit that introduced it
             entry["properties"] = {"commit": f.commit}
         results.append(entry)
-    root = result.root or os.getcwd()
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "guard", "version": __version__,
                                 "informationUri": INFO_URI, "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(root)}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(repo)}},
+            "invocations": [_invocation(result, artifact)],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     }
+
+
+def _invocation(result: ScanResult, artifact: _Artifacts) -> dict[str, object]:
+    """The run's invocation: every skipped file as a tool execution notification (an error
+    when it fails the scan, a warning when its content went unexamined, else a note), and
+    executionSuccessful false when a file that had to be scanned was not."""
+    failed = set(result.unscanned)
+    notifications: list[dict[str, object]] = []
+    for reason, paths in sorted(result.skipped.items()):
+        gap = leaves_content_unscanned(reason)
+        for path in paths:
+            level = "error" if (path, reason) in failed else "warning" if gap else "note"
+            notifications.append({
+                "level": level,
+                "message": {"text": f"Not scanned: {reason}."},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(path)}}],
+                "descriptor": {"id": "guard/skipped"},
+                "properties": {"reason": reason},
+            })
+    return {"executionSuccessful": not failed, "toolExecutionNotifications": notifications}
+
+
+class _Artifacts:
+    """artifactLocation of a reported path (relative to ``base``, or absolute): relative to the
+    repository root ``repo`` as ``%SRCROOT%``, where GitHub code scanning looks for the file, or
+    an absolute file URI for a file outside the repository."""
+
+    def __init__(self, base: str, repo: str) -> None:
+        self.base = base
+        self.repo = os.path.normpath(repo)
+        self.cache: dict[str, dict[str, str]] = {}
+
+    def __call__(self, path: str) -> dict[str, str]:
+        location = self.cache.get(path)
+        if location is None:
+            full = os.path.normpath(os.path.join(self.base, path))
+            if full.startswith(self.repo.rstrip(os.sep) + os.sep):
+                rel = os.path.relpath(full, self.repo)
+                location = {"uri": _uri_path(rel), "uriBaseId": "%SRCROOT%"}
+            else:
+                location = {"uri": "file://" + _uri_path(full)}
+            self.cache[path] = location
+        return location
 
 
 def _uri_path(path: str) -> str:

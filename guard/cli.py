@@ -35,7 +35,12 @@ def cli() -> None:
     guard doctor          which sensitive files each assistant can still read
     guard install claude  hooks that stop an agent reading secrets (--all, --git)
     guard view .env       the file with every secret value redacted
+    guard proxy           loopback proxy: no secret in any request to the model
     guard lsp             language server: secrets as diagnostics in your editor
+
+    \b
+    Assistants: claude, cursor, copilot, gemini, qwen, codex, windsurf, cline, kiro,
+    augment (hooks); aider, continue, roo, jetbrains, gemini-code-assist (ignore files).
     """
 
 
@@ -47,7 +52,7 @@ _gitignore_option = click.option("--no-gitignore", "gitignore", is_flag=True, de
                                  help="Also scan files that .gitignore excludes.")
 
 
-@cli.command()
+@cli.command(short_help="Find secrets and sensitive files; exit 1 if any.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
               show_default=True, help="Report format.")
@@ -115,7 +120,7 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, baseline_path: st
                                  colour=False if no_colour else None, source=source))
 
 
-@cli.command()
+@cli.command(short_help="Accept today's findings into a baseline file.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=".guard-baseline.json",
               show_default=True, help="Baseline file to write.")
@@ -148,7 +153,7 @@ _root_option = click.option("--root", type=click.Path(exists=True, file_okay=Fal
                                  "directory).")
 
 
-@cli.command()
+@cli.command(short_help="Write every assistant's ignore file or deny rules.")
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 and list the manifests that are missing or stale.")
 @click.option("--dry-run", is_flag=True, help="Show the diff of what would change; write nothing.")
@@ -177,7 +182,7 @@ def protect(check: bool, dry_run: bool, print_agent: str | None, agents: list[st
                                  gitignore=gitignore))
 
 
-@cli.command()
+@cli.command(short_help="Which sensitive files each assistant can still read.")
 @_agents_option
 @_root_option
 @_config_option
@@ -192,7 +197,7 @@ def doctor(agents: list[str], root: str | None, config_path: str | None,
                                  gitignore=gitignore))
 
 
-@cli.command()
+@cli.command(short_help="The local model's verdict on undecided files.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--method", type=click.Choice(["probe", "fewshot", "heuristic"]),
               help="How to classify (default: `method` in the config's model table, else "
@@ -211,7 +216,7 @@ def classify(paths: tuple[str, ...], method: str | None, config_path: str | None
                                  gitignore=gitignore))
 
 
-@cli.command()
+@cli.command(short_help="A file with every secret value redacted.")
 @click.argument("path", type=click.Path())
 @_config_option
 def view(path: str, config_path: str | None) -> None:
@@ -228,7 +233,7 @@ def view(path: str, config_path: str | None) -> None:
     raise SystemExit(command.run(path, config_path=config_path))
 
 
-@cli.command()
+@cli.command(short_help="Answer one hook event of an assistant (stdin).")
 @click.argument("agent", metavar="AGENT")
 def hook(agent: str) -> None:
     """Answer one pre-tool hook event of AGENT (read on stdin) in that assistant's own contract:
@@ -250,7 +255,7 @@ def _agent_hooks_options(f: Callable[..., None]) -> Callable[..., None]:
                         help="Every assistant that has a pre-tool hook.")(f)
 
 
-@cli.command()
+@cli.command(short_help="Loopback proxy redacting requests to the model API.")
 @click.option("--listen", default="127.0.0.1:0", show_default=True, metavar="HOST:PORT",
               help="Where to listen; port 0 picks a free one (printed at start).")
 @click.option("--upstream", "upstreams", multiple=True, metavar="NAME=URL",
@@ -299,7 +304,7 @@ def _with_proxy_options(f: Callable[..., None]) -> Callable[..., None]:
     return f
 
 
-@cli.command()
+@cli.command(short_help="Install Guard's hooks for git or assistants.")
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
 @_agent_hooks_options
@@ -322,7 +327,7 @@ def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, p
     raise SystemExit(command.run(git=git_hooks, agents=list(agents), every=every, user=user))
 
 
-@cli.command()
+@cli.command(short_help="Remove what `guard install` wrote.")
 @click.argument("agents", nargs=-1, metavar="[AGENT]...")
 @_git_hooks_option
 @_agent_hooks_options
@@ -342,7 +347,7 @@ def uninstall(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool,
                                  every=every, user=user))
 
 
-@cli.command()
+@cli.command(short_help="Language server: secrets as editor diagnostics.")
 @click.option("--debounce-ms", type=click.IntRange(min=0), default=200, show_default=True,
               envvar="GUARD_LSP_DEBOUNCE_MS",
               help="Quiet time after an edit before the document is rescanned.")

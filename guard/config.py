@@ -193,6 +193,11 @@ def _identity(path: str) -> str | None:
     return f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
+def _a(type_name: str) -> str:
+    """``a str``, ``an int``: the type in an error message, with its article."""
+    return ("an " if type_name[:1] in "aeiou" else "a ") + type_name
+
+
 def read_toml(path: str, what: str) -> tuple[dict[str, Any], str]:
     """The TOML document at ``path`` and its text (for line numbers in errors); GuardError
     naming the file (``what`` it is) when it cannot be read or parsed."""
@@ -237,7 +242,7 @@ def _validate_model(data: dict[str, Any], path: str, text: str, table: str) -> N
             raise GuardError(f"unknown setting model.{key!r} (known: {known})", path, line)
         kinds = MODEL_KEYS[key]
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise GuardError(f"model.{key} must be a {' or '.join(k.__name__ for k in kinds)}, "
+            raise GuardError(f"model.{key} must be {' or '.join(_a(k.__name__) for k in kinds)}, "
                              f"not {type(value).__name__}", path, line)
     if data.get("method", "probe") not in MODEL_METHODS:
         raise GuardError(f"model.method must be one of {', '.join(MODEL_METHODS)}", path,
@@ -264,7 +269,7 @@ def _validate(data: dict[str, Any], schema: dict[str, type], path: str, text: st
             raise GuardError(f"unknown setting {prefix}{key!r} (known: {known})", path, line)
         kind = schema[key]
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise GuardError(f"{prefix}{key} must be a {kind.__name__}, "
+            raise GuardError(f"{prefix}{key} must be {_a(kind.__name__)}, "
                              f"not {type(value).__name__}", path, line)
         # value is now an instance of kind (list, int or dict, which no TOML value shares)
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import RunGuard
+
 GH = "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"  # test token with a valid checksum
 
 
@@ -84,3 +86,14 @@ def test_wheel_ships_the_rule_pack(tmp_path: Path) -> None:
     expected = {f"guard/rules/{p.relative_to(root / 'rules').as_posix()}"
                 for p in (root / "rules").rglob("*.toml")}
     assert expected and shipped == expected
+
+
+def test_help_names_every_assistant_and_cuts_no_summary(run_guard: RunGuard,
+                                                        tmp_path: Path) -> None:
+    from guard import agents
+
+    out = run_guard("--help", cwd=tmp_path).stdout
+    for name in [*agents.REGISTRY, *agents.HOOK_ONLY]:
+        assert name in out, name
+    commands = out[out.index("Commands:"):]
+    assert "..." not in commands and "…" not in commands

@@ -167,10 +167,10 @@ def test_unknown_key_names_key_and_line(tmp_path: Path, run_guard: RunGuard) -> 
 
 @pytest.mark.parametrize(("text", "line", "expected"), [
     ('exclude = "tests/**"\n', 1, "exclude must be a list"),
-    ('exclude = []\nmax-file-size = "2MB"\n', 2, "max-file-size must be a int"),
-    ("max-file-size = true\n", 1, "max-file-size must be a int, not bool"),
-    ("max-file-size = 1.5\n", 1, "max-file-size must be a int"),
-    ('max-scan-size = "1GB"\n', 1, "max-scan-size must be a int"),
+    ('exclude = []\nmax-file-size = "2MB"\n', 2, "max-file-size must be an int"),
+    ("max-file-size = true\n", 1, "max-file-size must be an int, not bool"),
+    ("max-file-size = 1.5\n", 1, "max-file-size must be an int"),
+    ('max-scan-size = "1GB"\n', 1, "max-scan-size must be an int"),
     ('sensitive = ["a", 3]\n', 1, "sensitive must be a list of strings"),
     ('allow = ["jwt"]\n', 1, "allow must be a dict"),
     ('[allow]\npaths = "docs/**"\n', 2, "allow.paths must be a list"),

@@ -81,8 +81,9 @@ def refusal(call: Call) -> Decision:
     """The deny for a call Guard could not read (kind "bad"): it needs no context."""
     from guard.hook import decide
 
-    return decide.Decision("deny", f"Guard could not read this tool call ({call.problem}) and "
-                                   "denies it: it cannot tell whether a secret file is involved.")
+    # every assistant's reply puts "Guard: " in front of the reason
+    return decide.Decision("deny", f"could not read this tool call ({call.problem}) and denies "
+                                   "it: it cannot tell whether a secret file is involved.")
 
 
 # --- the process ------------------------------------------------------------------------------

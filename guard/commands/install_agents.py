@@ -94,10 +94,25 @@ def run(names: list[str], *, every: bool = False, user: bool = False, uninstall:
         target = known[name]
         path = os.path.join(base, (target.user[2:] if user else target.project))
         message = remove(name, target, path) if uninstall else add(name, target, path)
+        if uninstall:
+            _prune(os.path.dirname(path), base)
         sys.stdout.write(f"guard: {name}: {_shown(path)}: {message}\n")
     if protect and not uninstall and not user:
         _protect(root, [n for n in names if _has_manifest(n)])
     return 0
+
+
+def _prune(directory: str, base: str) -> None:
+    """Remove the folders left empty by an uninstall (.cursor/, .github/hooks/…), up to
+    ``base``: never a folder that still holds anything."""
+    base = os.path.abspath(base)
+    directory = os.path.abspath(directory)
+    while directory.startswith(base + os.sep):
+        try:
+            os.rmdir(directory)  # only succeeds when empty
+        except OSError:
+            return
+        directory = os.path.dirname(directory)
 
 
 def _has_manifest(name: str) -> bool:

@@ -200,3 +200,15 @@ def test_the_installed_command_runs_without_guard_on_path(repo: Path) -> None:
                           timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "redacted view" in proc.stdout  # a real answer, not "command not found"
+
+
+def test_uninstall_all_leaves_no_empty_folder(repo: Path, run_guard: RunGuard) -> None:
+    (repo / ".github").mkdir()
+    (repo / ".github" / "workflows.yml").write_text("on: push\n")  # the user's: kept
+    assert run_guard("install", "--all", cwd=repo).returncode == 0
+    assert (repo / ".cursor" / "hooks.json").exists() and (repo / ".github" / "hooks").is_dir()
+    assert run_guard("uninstall", "--all", cwd=repo).returncode == 0
+    left = [p for p in repo.rglob("*") if p.is_dir() and not any(p.iterdir())
+            and ".git" not in p.relative_to(repo).parts[:1]]
+    assert left == [], left
+    assert (repo / ".github" / "workflows.yml").exists()

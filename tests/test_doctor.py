@@ -118,3 +118,19 @@ def test_the_cli_prints_the_table(repo: Path, run_guard: RunGuard) -> None:
 def test_a_tree_without_sensitive_files(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
     assert "No sensitive files found" in _doctor(tmp_path, agents=["cursor"])
+
+
+def test_on_a_narrow_terminal_the_table_becomes_a_list(repo: Path) -> None:
+    import io
+
+    class Narrow(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Narrow()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "80")
+        doctor.run(root=str(repo), stream=out)  # type: ignore[arg-type]
+    text = out.getvalue()
+    assert "NOT protected from:" in text
+    assert max(len(line) for line in text[:text.index("Manifests")].splitlines()) <= 80

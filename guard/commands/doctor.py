@@ -99,16 +99,51 @@ def _table(out: TextIO, pol: policy.Policy, columns: list[Column]) -> None:
     if not files:
         out.write("No sensitive files found in this tree.\n\n")
         return
-    out.write(f"Sensitive files × assistants ({LEGEND})\n\n")
+    import textwrap
+
+    terminal = _terminal_width(out)
+    out.write(textwrap.fill(f"Sensitive files × assistants ({LEGEND})", min(terminal, 1 << 16))
+              + "\n\n")
     header = ["file", "why"] + [c.agent.name for c in columns]
     rows = [[path, pol.reason(path)] + [c.cell(path) for c in columns] for path in files]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-                  + "\n")
+    if sum(widths) + 2 * len(widths) > terminal:
+        _as_list(out, pol, files, columns, terminal)  # a table wider than that is unreadable
+    else:
+        for row in [header, *rows]:
+            out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+                      .rstrip() + "\n")
     unprotected = sum(any(c.cell(p) == "-" for c in columns) for p in files)
     out.write(f"\n{len(files)} sensitive file(s); {unprotected} not protected from at least one "
               "assistant.\n\n")
+
+
+def _terminal_width(out: TextIO) -> int:
+    """The terminal's width when writing to one; no limit otherwise (a file, a pipe)."""
+    import shutil
+
+    isatty = getattr(out, "isatty", None)
+    if callable(isatty) and isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return 1 << 30
+
+
+def _as_list(out: TextIO, pol: policy.Policy, files: list[str], columns: list[Column],
+             width: int) -> None:
+    """The table as one entry per file, wrapped to ``width``: which assistants it is protected
+    from, and how."""
+    import textwrap
+
+    for path in files:
+        out.write(textwrap.fill(f"{path}  ({pol.reason(path)})", width) + "\n")
+        cells = {c.agent.name: c.cell(path) for c in columns}
+        exposed = [name for name, cell in cells.items() if cell == "-"]
+        covered = [f"{name} {cell}" for name, cell in cells.items() if cell != "-"]
+        for label, names in (("NOT protected from", exposed), ("protected", covered)):
+            if names:
+                out.write(textwrap.fill(f"{label}: {', '.join(names)}", width,
+                                        initial_indent="    ", subsequent_indent="      ")
+                          + "\n")
 
 
 def _manifests(out: TextIO, columns: list[Column], root: str) -> None:

@@ -136,7 +136,7 @@ def _install(name: str, root: str, user: bool, port: int, ups: list[str]) -> lis
         for where in (env_path, hidden):
             if where:
                 _refuse_set("gemini", "GOOGLE_GEMINI_BASE_URL", url(port), port,
-                            _env_file_value(where, "GOOGLE_GEMINI_BASE_URL"), where)
+                            _env_file_value(where, "GOOGLE_GEMINI_BASE_URL", ours=False), where)
         notes = _gemini_notes(root)
         shadowed = _shadowed_note(hidden, ".gemini", "Gemini CLI")
         message = _add_env_line(env_path, "gemini", "GOOGLE_GEMINI_BASE_URL", url(port))
@@ -188,8 +188,8 @@ def _uninstall(name: str, root: str, user: bool, port: int, ups: list[str]) -> l
     if name == "qwen":
         if user:
             settings = os.path.join(os.path.expanduser("~"), ".qwen", "settings.json")
-            return [Result(settings, _remove_json_env_and_hook(settings, "OPENAI_BASE_URL",
-                                                               "UserPromptSubmit"))]
+            return [Result(settings, _remove_json_env_and_hook(
+                settings, "OPENAI_BASE_URL", "UserPromptSubmit", port, "/v1"))]
         env_path = os.path.join(root, ".qwen", ".env")
         settings = os.path.join(root, ".qwen", "settings.json")
         return [Result(env_path, _remove_env_line(env_path)),
@@ -259,10 +259,11 @@ def _env_line(agent: str, variable: str, value: str, created: bool, newline: str
     return f"{ENV_MARK.format(agent=agent)} {what}{newline}{variable}={value}{newline}"
 
 
-def _env_file_value(path: str, variable: str) -> str | None:
-    """``variable``'s value in a .env file as dotenv reads it (the last one wins), or None."""
-    values = _env_values(manifest.read(path) or "")
-    return values.get(variable)
+def _env_file_value(path: str, variable: str, ours: bool = True) -> str | None:
+    """``variable``'s value in a .env file as dotenv reads it (the last one wins), or None;
+    without ``ours``, the user's own (Guard's line left out)."""
+    text = manifest.read(path) or ""
+    return _env_values(text if ours else ENV_BLOCK.sub("", text, count=1)).get(variable)
 
 
 def _env_values(text: str) -> dict[str, str]:
@@ -424,7 +425,7 @@ def _qwen_checks(root: str, where: str, value: str, port: int, user: bool) -> li
                  [where, next_env_file(root, ".qwen")]):
         if path:
             _refuse_set("qwen", "OPENAI_BASE_URL", value, port,
-                        _env_file_value(path, "OPENAI_BASE_URL"), path)
+                        _env_file_value(path, "OPENAI_BASE_URL", ours=False), path)
     notes = []
     for path in (os.path.join(os.path.expanduser("~"), ".qwen", "settings.json"),
                  os.path.join(root, ".qwen", "settings.json")):
@@ -457,95 +458,286 @@ def _qwen_checks(root: str, where: str, value: str, port: int, user: bool) -> li
     return notes
 
 
-# --- JSON settings: env and a hook ------------------------------------------------------------
+# --- JSON settings: env and a hook, edited as text ---------------------------------------------
+#
+# Guard's member or element is inserted last in its object or list, on the same indentation as
+# the one that was last; uninstalling removes exactly that text, so the file comes back byte for
+# byte. Each edit is checked against the same edit on the parsed data: a file laid out so that the
+# text cannot be edited in place is written again in full (indented as it was).
+
+if TYPE_CHECKING:
+    Path = list[Any]  # keys, and indices in lists
+    # ("member", path, key, value) | ("element", path, None, value) | ("delete", path, None, None)
+    Op = tuple[str, Path, Any, Any]
+
+
+@dataclass
+class Node:
+    start: int
+    end: int
+    items: list[tuple[Any, int, Node]] = field(default_factory=list)  # (key or index, start, value)
+    container: bool = False
+
+
+def _scan(text: str) -> Node:
+    """The spans of the JSON value in ``text`` (valid JSON: json.loads said so)."""
+    ws = " \t\r\n"
+
+    def skip(i: int) -> int:
+        while i < len(text) and text[i] in ws:
+            i += 1
+        return i
+
+    def string_end(i: int) -> int:
+        i += 1
+        while text[i] != '"':
+            i += 2 if text[i] == "\\" else 1
+        return i + 1
+
+    def value(i: int) -> Node:
+        i = skip(i)
+        if text[i] == "{" or text[i] == "[":
+            node = Node(i, i, container=True)
+            closing = "}" if text[i] == "{" else "]"
+            j = skip(i + 1)
+            index = 0
+            while text[j] != closing:
+                start = j
+                if closing == "}":
+                    end = string_end(j)
+                    key: Any = json.loads(text[j:end])
+                    j = skip(end) + 1  # the colon
+                else:
+                    key = index
+                child = value(j)
+                node.items.append((key, start, child))
+                index += 1
+                j = skip(child.end)
+                if text[j] == ",":
+                    j = skip(j + 1)
+            node.end = j + 1
+            return node
+        if text[i] == '"':
+            return Node(i, string_end(i))
+        j = i
+        while j < len(text) and text[j] not in ws + ",]}":
+            j += 1
+        return Node(i, j)
+
+    import json
+
+    return value(0)
+
+
+def _find(node: Node, path: Path) -> Node:
+    for key in path:
+        node = [child for k, _, child in node.items if k == key][-1]
+    return node
+
+
+def _text_insert(text: str, path: Path, key: Any, value: Any) -> str:
+    """``value`` last in the object (as member ``key``) or list (``key`` None) at ``path``, on
+    the line layout of the one that was last."""
+    import json
+
+    node = _find(_scan(text), path)
+    item = json.dumps(value, ensure_ascii=False)
+    if key is not None:
+        item = f"{json.dumps(key, ensure_ascii=False)}: {item}"
+    if not node.items:
+        return text[:node.start + 1] + item + text[node.start + 1:]
+    _, last_start, last = node.items[-1]
+    before = node.start + 1 if len(node.items) == 1 else \
+        text.index(",", node.items[-2][2].end) + 1
+    return text[:last.end] + "," + text[before:last_start] + item + text[last.end:]
+
+
+def _text_delete(text: str, path: Path) -> str:
+    """The member or element at ``path`` removed with what inserting it added."""
+    parent = _find(_scan(text), path[:-1])
+    index = [k for k, _, _ in parent.items].index(path[-1]) if not isinstance(path[-1], int) \
+        else path[-1]
+    _, start, node = parent.items[index]
+    if len(parent.items) == 1:
+        return text[:start] + text[node.end:]
+    if index == 0:
+        after = parent.items[1][1]
+        comma = text.index(",", node.end)
+        if text[parent.start + 1:start] == text[comma + 1:after]:
+            return text[:parent.start + 1] + text[comma + 1:]
+        return text[:start] + text[after:]
+    return text[:parent.items[index - 1][2].end] + text[node.end:]
+
+
+def _apply(data: Any, op: Op) -> None:
+    kind, path, key, value = op
+    target = data
+    for k in path if kind != "delete" else path[:-1]:
+        target = target[k]
+    if kind == "member":
+        target[key] = value
+    elif kind == "element":
+        target.append(value)
+    else:
+        del target[path[-1]]
+
+
+def _edit(path: str, old: str | None, data: dict[str, Any], ops: list[Op]) -> str:
+    """Apply ``ops`` to the file (``old``, parsed as ``data``): written as text edits when they
+    give the same data, else dumped in full; a file left holding nothing is removed."""
+    import copy
+    import json
+
+    expected = copy.deepcopy(data)
+    for op in ops:
+        _apply(expected, op)
+    if not expected and old is not None:
+        os.remove(path)
+        return "removed (the file held nothing else)"
+    text = None
+    if old is not None and old.strip():
+        try:
+            text = old
+            for kind, where, key, value in ops:
+                text = _text_delete(text, where) if kind == "delete" else \
+                    _text_insert(text, where, key, value)
+            if json.loads(text) != expected:
+                text = None
+        except (ValueError, IndexError):
+            text = None
+    manifest.write_atomic(path, text if text is not None else manifest.dump_json(expected, old))
+    return "removed" if ops and ops[-1][0] == "delete" else "written"
+
 
 def _load(path: str) -> tuple[str | None, dict[str, Any]]:
     old = manifest.read(path)
     return old, (manifest.load_json(old, path) if old and old.strip() else {})
 
 
+def _object(data: dict[str, Any], key: str, path: str) -> dict[str, Any] | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, dict):
+        raise GuardError(f"\"{key}\" is not a JSON object; Guard left the file untouched", path)
+    return value
+
+
+def _hook_ops(data: dict[str, Any], event: str, handler: dict[str, object],
+              path: str) -> list[Op] | None:
+    """What adds Guard's ``guard proxy --ensure`` group last in ``hooks.EVENT`` (one of another
+    port or path is replaced); None when it is there already."""
+    hooks = _object(data, "hooks", path)
+    entry = {"hooks": [handler]}
+    if hooks is None:
+        return [("member", [], "hooks", {event: [entry]})]
+    entries = hooks.get(event)
+    if entries is None:
+        return [("member", ["hooks"], event, [entry])]
+    if not isinstance(entries, list):
+        raise GuardError(f"\"hooks.{event}\" is not a JSON list; Guard left the file untouched",
+                         path)
+    if entry in entries:
+        return None
+    ops: list[Op] = [("delete", ["hooks", event, i], None, None)
+                     for i in reversed(range(len(entries))) if _ours(entries[i])]
+    return [*ops, ("element", ["hooks", event], None, entry)]
+
+
+def _env_ops(data: dict[str, Any], variable: str, value: str, path: str) -> list[Op]:
+    env = _object(data, "env", path)
+    if env is None:
+        return [("member", [], "env", {variable: value})]
+    return [("member", ["env"], variable, value)]
+
+
+def _unhook_ops(data: dict[str, Any], event: str) -> list[Op]:
+    hooks = data.get("hooks")
+    entries = hooks.get(event) if isinstance(hooks, dict) else None
+    if not isinstance(hooks, dict) or not isinstance(entries, list):
+        return []
+    ours = [i for i, e in enumerate(entries) if _ours(e)]
+    if not ours:
+        return []
+    if len(ours) < len(entries):
+        return [("delete", ["hooks", event, i], None, None) for i in reversed(ours)]
+    if len(hooks) == 1:
+        return [("delete", ["hooks"], None, None)]
+    return [("delete", ["hooks", event], None, None)]
+
+
+def _unenv_ops(data: dict[str, Any], variable: str, values: set[str]) -> list[Op]:
+    env = data.get("env")
+    if not isinstance(env, dict) or env.get(variable) not in values:
+        return []
+    if len(env) == 1:
+        return [("delete", ["env"], None, None)]
+    return [("delete", ["env", variable], None, None)]
+
+
+def _our_ports(data: dict[str, Any]) -> set[int]:
+    """The ports of the proxies Guard's hooks in ``data`` start."""
+    found: set[int] = set()
+    hooks = data.get("hooks")
+    for entries in hooks.values() if isinstance(hooks, dict) else []:
+        for entry in entries if isinstance(entries, list) else []:
+            if _ours(entry):
+                for handler in entry["hooks"]:
+                    m = re.search(r"--listen 127\.0\.0\.1:(\d+)", str(handler.get("command")))
+                    if m:
+                        found.add(int(m.group(1)))
+    return found
+
+
+def _ours_values(data: dict[str, Any], port: int, suffix: str) -> set[str]:
+    """The base URLs Guard wrote: for ``port``, or for a port one of its hooks starts."""
+    return {f"{url(p)}{suffix}" for p in {port, *_our_ports(data)}}
+
+
+def _add_hook(path: str, event: str, handler: dict[str, object]) -> str:
+    old, data = _load(path)
+    ops = _hook_ops(data, event, handler, path)
+    if ops is None:
+        return "already installed"
+    _edit(path, old, data, ops)
+    return f"{event} hook starts the proxy"
+
+
 def _add_json_env(path: str, agent: str, variable: str, value: str, port: int) -> str:
     old, data = _load(path)
-    env = data.setdefault("env", {})
-    if not isinstance(env, dict):
-        raise GuardError("\"env\" is not a JSON object; Guard left the file untouched", path)
-    current = env.get(variable)
+    current = (_object(data, "env", path) or {}).get(variable)
     if current == value:
         return "already installed"
     if current is not None:
         _chain_error(agent, variable, str(current), port, f"in {_shown(path)}")
-    env[variable] = value
-    manifest.write_atomic(path, manifest.dump_json(data, old))
+    _edit(path, old, data, _env_ops(data, variable, value, path))
     return f"{variable}={value}: requests go through guard proxy"
-
-
-def _add_hook(path: str, event: str, handler: dict[str, object]) -> str:
-    """Guard's ``guard proxy --ensure`` group at the end of ``hooks.EVENT`` (one from another
-    port or path is replaced)."""
-    old, data = _load(path)
-    hooks = data.setdefault("hooks", {})
-    if not isinstance(hooks, dict):
-        raise GuardError("\"hooks\" is not a JSON object; Guard left the file untouched", path)
-    entries = hooks.setdefault(event, [])
-    if not isinstance(entries, list):
-        raise GuardError(f"\"hooks.{event}\" is not a JSON list; Guard left the file untouched",
-                         path)
-    entry = {"hooks": [handler]}
-    if entry in entries:
-        return "already installed"
-    entries[:] = [e for e in entries if not _ours(e)] + [entry]
-    manifest.write_atomic(path, manifest.dump_json(data, old))
-    return f"{event} hook starts the proxy"
 
 
 def _remove_hook(path: str, event: str) -> str:
     old, data = _load(path)
     if old is None:
         return "no proxy here"
-    if not _drop_hook(data, event):
-        return "no Guard proxy here: left alone"
-    return _write_or_remove(path, data, old)
+    ops = _unhook_ops(data, event)
+    return _edit(path, old, data, ops) if ops else "no Guard proxy here: left alone"
 
 
-def _remove_json_env_and_hook(path: str, variable: str, event: str) -> str:
+def _remove_json_env_and_hook(path: str, variable: str, event: str, port: int,
+                              suffix: str) -> str:
     old, data = _load(path)
     if old is None:
         return "no proxy here"
-    changed = _drop_hook(data, event)
-    env = data.get("env")
-    if isinstance(env, dict) and isinstance(env.get(variable), str) and \
-            re.fullmatch(r"http://127\.0\.0\.1:\d+(/v1)?", env[variable]):
-        del env[variable]
-        changed = True
-        if not env:
-            del data["env"]
-    if not changed:
-        return "no Guard proxy here: left alone"
-    return _write_or_remove(path, data, old)
+    ops = _unenv_ops(data, variable, _ours_values(data, port, suffix))
+    after = copy_of(data, ops)
+    ops += _unhook_ops(after, event)
+    return _edit(path, old, data, ops) if ops else "no Guard proxy here: left alone"
 
 
-def _drop_hook(data: dict[str, Any], event: str) -> bool:
-    hooks = data.get("hooks")
-    if not isinstance(hooks, dict) or not isinstance(hooks.get(event), list):
-        return False
-    kept = [e for e in hooks[event] if not _ours(e)]
-    if len(kept) == len(hooks[event]):
-        return False
-    if kept:
-        hooks[event] = kept
-    else:
-        del hooks[event]
-        if not hooks:
-            del data["hooks"]
-    return True
+def copy_of(data: dict[str, Any], ops: list[Op]) -> dict[str, Any]:
+    import copy
 
-
-def _write_or_remove(path: str, data: dict[str, Any], old: str) -> str:
-    if not data:
-        os.remove(path)
-        return "removed (the file held nothing else)"
-    manifest.write_atomic(path, manifest.dump_json(data, old))
-    return "removed"
+    out = copy.deepcopy(data)
+    for op in ops:
+        _apply(out, op)
+    return out
 
 
 # --- Codex CLI: $CODEX_HOME/config.toml --------------------------------------------------------
@@ -675,48 +867,22 @@ def _remove_codex_provider(path: str) -> str:
 # --- Claude Code -------------------------------------------------------------------------------
 
 def add(path: str, port: int, command: str | None = None) -> str:
-    old = manifest.read(path)
-    data = manifest.load_json(old, path) if old and old.strip() else {}
-    env = data.setdefault("env", {})
-    if not isinstance(env, dict):
-        raise GuardError("\"env\" is not a JSON object; Guard left the file untouched", path)
+    old, data = _load(path)
+    env = _object(data, "env", path) or {}
     current = env.get("ANTHROPIC_BASE_URL")
     if current not in (None, url(port)):
         _chain_error("claude", "ANTHROPIC_BASE_URL", str(current), port, f"in {_shown(path)}")
-    hooks = data.setdefault("hooks", {})
-    if not isinstance(hooks, dict):
-        raise GuardError("\"hooks\" is not a JSON object; Guard left the file untouched", path)
-    starts = hooks.setdefault("SessionStart", [])
-    if not isinstance(starts, list):
-        raise GuardError("\"hooks.SessionStart\" is not a JSON list; Guard left the file "
-                         "untouched", path)
-    entry = {"hooks": [{"type": "command", "command": command or ensure_command(port),
-                        "timeout": 30}]}
-    if current == url(port) and entry in starts:
+    handler = {"type": "command", "command": command or ensure_command(port), "timeout": 30}
+    ops = [] if current == url(port) else _env_ops(data, "ANTHROPIC_BASE_URL", url(port), path)
+    hook = _hook_ops(copy_of(data, ops), "SessionStart", handler, path)
+    if not ops and hook is None:
         return "already installed"
-    env["ANTHROPIC_BASE_URL"] = url(port)
-    if entry not in starts:
-        starts[:] = [s for s in starts if not _ours(s)] + [entry]
-    manifest.write_atomic(path, manifest.dump_json(data, old))
+    _edit(path, old, data, ops + (hook or []))
     return f"requests go through guard proxy at {url(port)}"
 
 
 def remove(path: str, port: int) -> str:
-    old = manifest.read(path)
-    if old is None:
-        return "no proxy here"
-    data = manifest.load_json(old, path) if old.strip() else {}
-    changed = False
-    env = data.get("env")
-    if isinstance(env, dict) and env.get("ANTHROPIC_BASE_URL") == url(port):
-        del env["ANTHROPIC_BASE_URL"]
-        changed = True
-        if not env:
-            del data["env"]
-    changed |= _drop_hook(data, "SessionStart")
-    if not changed:
-        return "no Guard proxy here: left alone"
-    return _write_or_remove(path, data, old)
+    return _remove_json_env_and_hook(path, "ANTHROPIC_BASE_URL", "SessionStart", port, "")
 
 
 def _ours(entry: object) -> bool:

@@ -283,18 +283,24 @@ def proxy(listen: str, upstreams: tuple[str, ...], log: str | None, root: str,
     from guard.commands import proxy as command
 
     if ensure:
-        raise SystemExit(command.ensure(listen=listen, root=root, log=log))
+        raise SystemExit(command.ensure(listen=listen, root=root, log=log,
+                                        upstreams=list(upstreams)))
     raise SystemExit(command.run(listen=listen, upstreams=list(upstreams), log=log, root=root,
                                  allow_remote=allow_remote))
 
 
 _proxy_options = [
     click.option("--proxy", is_flag=True,
-                 help="Instead of hooks: point AGENT at `guard proxy` in its own settings "
-                      "(Claude Code: ANTHROPIC_BASE_URL, and a session-start hook that starts "
-                      "the proxy)."),
+                 help="Instead of hooks: point AGENT (claude, gemini, qwen; codex with --user) "
+                      "at `guard proxy` in its own settings, with a hook of its own that starts "
+                      "the proxy (Claude Code: ANTHROPIC_BASE_URL; Gemini CLI: "
+                      "GOOGLE_GEMINI_BASE_URL in .gemini/.env; Qwen Code: OPENAI_BASE_URL in "
+                      ".qwen/.env; Codex CLI: a model provider in ~/.codex/config.toml)."),
     click.option("--proxy-port", type=click.IntRange(1, 65535), default=8787, show_default=True,
                  help="The loopback port of the proxy for --proxy."),
+    click.option("--proxy-upstream", "proxy_upstreams", multiple=True, metavar="NAME=URL",
+                 help="With --proxy: the real API the proxy started by the hook forwards to "
+                      "(as `guard proxy --upstream`); repeatable."),
 ]
 
 
@@ -310,7 +316,7 @@ def _with_proxy_options(f: Callable[..., None]) -> Callable[..., None]:
 @_agent_hooks_options
 @_with_proxy_options
 def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, proxy: bool,
-            proxy_port: int) -> None:
+            proxy_port: int, proxy_upstreams: tuple[str, ...]) -> None:
     """Install hooks that run Guard: with --git, in this repository's hook directory
     (core.hooksPath when set). A hook already there is kept and runs first, as
     <hook>.guard-chained. AGENT... (or --all): the assistant's hook configuration, which runs
@@ -321,7 +327,8 @@ def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, p
     if proxy:
         from guard.commands import install_proxy
 
-        raise SystemExit(install_proxy.run(list(agents), port=proxy_port, user=user))
+        raise SystemExit(install_proxy.run(list(agents), port=proxy_port, user=user,
+                                           upstreams=list(proxy_upstreams)))
     from guard.commands import install as command
 
     raise SystemExit(command.run(git=git_hooks, agents=list(agents), every=every, user=user))
@@ -333,7 +340,7 @@ def install(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, p
 @_agent_hooks_options
 @_with_proxy_options
 def uninstall(agents: tuple[str, ...], git_hooks: bool, every: bool, user: bool, proxy: bool,
-              proxy_port: int) -> None:
+              proxy_port: int, proxy_upstreams: tuple[str, ...]) -> None:
     """Remove the hooks `guard install` wrote and put back the ones they chained to (with
     --proxy: what `guard install AGENT --proxy` wrote)."""
     if proxy:

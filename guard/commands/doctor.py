@@ -156,13 +156,19 @@ def _manifests(out: TextIO, columns: list[Column], root: str) -> None:
         if c.agent.output_events and c.hook == "installed":
             hook += ("; output layer: on" if c.agent.output_installed(root) else
                      "; output layer: off (`guard install` again to add it)")
-        if c.agent.name == "claude":  # the proxy, where `guard install claude --proxy` put it
-            from guard.commands import install_proxy
+        from guard.commands import install_proxy
 
-            proxy = install_proxy.status(root)
+        if c.agent.name in install_proxy.AGENTS:  # where `guard install AGENT --proxy` put it
+            proxy = install_proxy.status(root, c.agent.name)
             if proxy != "proxy: off":
                 hook += f"; {proxy}"
         out.write(f"  {c.agent.name.ljust(width)}  {where}: {c.state}; {hook}\n")
+    from guard.commands import install_proxy
+
+    shown = {c.agent.name for c in columns}
+    for name in install_proxy.AGENTS:  # Codex CLI has no manifest column, but may have a proxy
+        if name not in shown and (proxy := install_proxy.status(root, name)) != "proxy: off":
+            out.write(f"  {name.ljust(width)}  {proxy}\n")
     if any(c.state in ("stale", "missing") for c in columns):
         out.write("  run `guard protect` to write the missing and stale manifests\n")
     out.write("\n")

@@ -68,14 +68,17 @@ def answering(host: str, port: int) -> bool:
         return False
 
 
-def ensure(*, listen: str, root: str = ".", log: str | None = None) -> int:
+def ensure(*, listen: str, root: str = ".", log: str | None = None,
+           upstreams: list[str] | None = None) -> int:
     """Start a proxy at ``listen`` in the background unless one answers there already (what an
-    assistant's session-start hook runs): exit 0 once it answers, 2 with the reason if not."""
+    assistant's session-start hook runs): exit 0 once it answers, 2 with the reason if not. A
+    proxy that answers already is reused as it is (its upstreams too)."""
     import os
     import subprocess
     import time
 
     host, port = parse_listen(listen, allow_remote=False)
+    parse_upstreams(upstreams or [])  # a bad one is said now, not by a proxy in the background
     if port == 0:
         raise GuardError("--ensure needs a fixed port, e.g. --listen 127.0.0.1:8787")
     if answering(host, port):
@@ -85,13 +88,17 @@ def ensure(*, listen: str, root: str = ".", log: str | None = None) -> int:
     args = [*command, "proxy", "--listen", f"{host}:{port}", "--root", os.path.abspath(root)]
     if log:
         args += ["--log", os.path.abspath(log)]
+    for upstream in upstreams or []:
+        args += ["--upstream", upstream]
     with open(os.devnull, "rb") as devnull_in, open(os.devnull, "wb") as devnull_out:
-        subprocess.Popen(args, stdin=devnull_in, stdout=devnull_out, stderr=devnull_out,
-                         start_new_session=True)  # outlives the hook that started it
+        child = subprocess.Popen(args, stdin=devnull_in, stdout=devnull_out, stderr=devnull_out,
+                                 start_new_session=True)  # outlives the hook that started it
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if answering(host, port):
             return 0
+        if child.poll() is not None:  # it stopped: the port is taken, or it cannot start
+            break
         time.sleep(0.1)
     raise GuardError(f"guard proxy did not start on {host}:{port}: the assistant's requests "
                      "will fail rather than go to the model unprotected; run `guard proxy "

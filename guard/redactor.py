@@ -86,6 +86,7 @@ class Redactor:
         self.env = dict(os.environ if env is None else env)
         self.home = home or judge.home
         self._needles: list[tuple[bytes, bytes]] | None = None  # (needle, placeholder)
+        self._raw: list[bytes] = []  # the known values themselves (filled with the needles)
         self.sources: list[str] = []  # files the known values came from (paths, never values)
         self._large: Engine | None = None
         # texts from this size get the Hyperscan engine: a hook process pays for loading it,
@@ -116,6 +117,10 @@ class Redactor:
             while pos != -1:  # every occurrence, also where no rule saw it
                 spans.append((pos, pos + len(f.secret), redact.placeholder(f.secret, f.rule_id)))
                 pos = data.find(f.secret, pos + len(f.secret))
+        for m in _BASE64_BLOCK.finditer(data):  # `base64 FILE` wraps at 76 columns
+            if self._hides_secret(_decoded_block(m.group(0))):
+                spans.append((m.start(), m.end(), redact.placeholder(m.group(0),
+                                                                     "encoded-secret")))
         for start, end in _keyword_lines(data):
             for m in _QUOTED_SECRET.finditer(data, start, end):
                 value = m.group(2)
@@ -128,6 +133,15 @@ class Redactor:
                     continue
                 spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
         return _render(data, spans, self.applied)
+
+    def _hides_secret(self, decoded: bytes | None) -> bool:
+        """Whether a decoded block holds a known value or a secret the engine finds."""
+        if not decoded:
+            return False
+        self.needles()
+        if any(value in decoded for value in self._raw):
+            return True
+        return bool(self._engine(len(decoded)).scan(decoded, "decoded.txt"))
 
     def _engine(self, size: int) -> Engine:
         if size < self.large_from:
@@ -149,6 +163,7 @@ class Redactor:
         if self._needles is None:
             found: dict[bytes, bytes] = {}
             for value, label in self.values():
+                self._raw.append(value)
                 for needle, suffix in _encodings(value):
                     found.setdefault(needle, redact.placeholder(value, label + suffix))
             self._needles = sorted(found.items(), key=lambda kv: -len(kv[0]))
@@ -234,6 +249,31 @@ class Redactor:
             for s, e, label in self.judge.spans(data, ".env", strict=False):
                 if label not in ("value", "line") and e - s >= MIN_VALUE:
                     yield data[s:e], label
+
+
+# Lines of base64 as `base64`, `openssl base64` and MIME wrap them (76 or 64 columns): a value
+# inside is cut at the line ends, where no needle can match it.
+_BASE64_BLOCK = re.compile(rb"(?:[A-Za-z0-9+/]{40,}\r?\n){1,}[A-Za-z0-9+/]*={0,2}")
+
+
+def _decoded_block(block: bytes) -> bytes | None:
+    """The bytes a wrapped base64 block stands for (gunzipped when it is gzip), or None."""
+    import base64
+    import binascii
+
+    joined = re.sub(rb"\s", b"", block)
+    try:
+        data = base64.b64decode(joined + b"=" * (-len(joined) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if data[:2] == b"\x1f\x8b":  # `gzip -c FILE | base64`
+        import zlib
+
+        try:  # a stream object: a word after the block, taken in, only adds trailing bytes
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 1 << 24)
+        except zlib.error:
+            return data
+    return data
 
 
 def _keyword_lines(data: bytes) -> list[tuple[int, int]]:

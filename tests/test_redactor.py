@@ -142,3 +142,19 @@ def test_a_fifo_among_the_sensitive_files_is_never_opened(tmp_path: Path) -> Non
     redactor = Redactor(Judge.near(str(repo / ".env.local"), home=str(tmp_path)),
                         env={"HOME": str(tmp_path)})
     assert DB_PASSWORD not in redactor.redact_text(f"pw {DB_PASSWORD}")[0]
+
+
+def test_base64_wrapped_at_76_columns_is_hidden(redactor: Redactor) -> None:
+    """`base64 .env` cuts the encoded values at its line ends, where no needle matches."""
+    import gzip
+    import textwrap
+
+    env = (Path(redactor.judge.root) / ".env").read_bytes()
+    for data in (env, gzip.compress(env)):  # and `gzip -c .env | base64`
+        wrapped = "\n".join(textwrap.wrap(base64.b64encode(data).decode(), 76)) + "\n"
+        out, count = redactor.redact_text(f"$ base64 .env\n{wrapped}$ ls\n")
+        assert count and "<redacted:encoded-secret" in out and out.startswith("$ base64 .env\n")
+        assert wrapped.splitlines()[0] not in out
+    ordinary = "\n".join(textwrap.wrap(base64.b64encode(b"print('hello')\n" * 20).decode(),
+                                       76)) + "\n"
+    assert redactor.redact_text(ordinary) == (ordinary, 0)

@@ -10,10 +10,10 @@ the request once and print nothing on stderr.
 The calls the proxy alone does not yet stop are listed in KNOWN_LEAKS and marked as strict
 expected failures: the suite stays green while they leak, and fails the day one of them stops
 leaking (then remove it from the list) or any other call starts to. They are all encoded output
-that the redactor does not decode (base64 wrapped at 76 columns, hex dumps, od -c, rot13,
-base32, UTF-16, gzip, reversed base64); with Guard's hooks installed the pre-tool hook refuses
-every one of them (tests/attacks/test_corpus.py). ``python -m tests.attacks.report --proxy``
-prints the table, ``-v`` explains each.
+that the redactor does not decode (hex dumps, od -c, spaced or folded text, rot13, base32,
+UTF-16, reversed base64, a URL quoted with its slashes); with Guard's hooks installed the
+pre-tool hook refuses every one of them (tests/attacks/test_corpus.py).
+``python -m tests.attacks.report --proxy`` prints the table, ``-v`` explains each.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Rig]]
 
 
 KNOWN_LEAKS = frozenset({
-    "encoded-output/claude/1",
-    "encoded-output/claude/10",
     "encoded-output/claude/11",
     "encoded-output/claude/12",
     "encoded-output/claude/13",
@@ -51,7 +49,6 @@ KNOWN_LEAKS = frozenset({
     "encoded-output/claude/5",
     "encoded-output/claude/6",
     "encoded-output/claude/7",
-    "encoded-output/codex/1",
     "encoded-output/codex/10",
     "encoded-output/codex/11",
     "encoded-output/codex/12",
@@ -61,8 +58,6 @@ KNOWN_LEAKS = frozenset({
     "encoded-output/codex/5",
     "encoded-output/codex/6",
     "encoded-output/codex/8",
-    "encoded-output/codex/9",
-    "encoded-output/gemini/1",
     "encoded-output/qwen/1",
 })
 

@@ -52,5 +52,6 @@ def model_call(api: str | None, path: str) -> bool:
     if api == "openai":
         return path.startswith(("/v1/chat/", "/v1/responses", "/v1/completions"))
     if api == "gemini":
-        return "generateContent" in path or "countTokens" in path
+        # :generateContent, :streamGenerateContent (capital G), :countTokens
+        return path.endswith((":generateContent", ":streamGenerateContent", ":countTokens"))
     return False

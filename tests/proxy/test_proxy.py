@@ -216,3 +216,11 @@ def test_bad_options_are_clear_errors(args: list[str], message: str, tmp_path: P
                           env=guard_env(tmp_path), timeout=60, check=False)
     assert proc.returncode == 2 and message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_gemini_streaming_is_a_model_call() -> None:
+    from guard.proxy import apis
+
+    assert apis.model_call("gemini", "/v1beta/models/m:streamGenerateContent")
+    assert apis.model_call("gemini", "/v1beta/models/m:generateContent")
+    assert not apis.model_call("gemini", "/v1beta/models")

@@ -113,6 +113,7 @@ def _refuse_scope(name: str, user: bool, port: int) -> None:
 
 
 def _install(name: str, root: str, user: bool, port: int, ups: list[str]) -> list[Result]:
+    """Every check first (a refusal writes nothing), then the setting, then the hook."""
     command = ensure_command(port, ups)
     if name == "claude":
         base = os.path.expanduser("~") if user else root
@@ -124,38 +125,42 @@ def _install(name: str, root: str, user: bool, port: int, ups: list[str]) -> lis
         hidden = clients.next_env_file(root, ".gemini")
         for where in (env_path, hidden):
             if where:
-                files.refuse_set("gemini", "GOOGLE_GEMINI_BASE_URL", url(port), port,
-                                 files.env_file_value(where, "GOOGLE_GEMINI_BASE_URL",
-                                                      ours=False), where)
-        notes = clients.gemini_notes(root)
-        shadowed = clients.shadowed_note(hidden, ".gemini", "Gemini CLI")
+                current = files.env_file_value(where, "GOOGLE_GEMINI_BASE_URL", ours=False)
+                files.refuse_set("gemini", "GOOGLE_GEMINI_BASE_URL", url(port), port, current,
+                                 where)
+        files.check_hook(settings, "SessionStart")
+        notes = clients.gemini_notes(root) + clients.shadowed_note(hidden, ".gemini",
+                                                                   "Gemini CLI")
         message = files.add_env_line(env_path, "gemini", "GOOGLE_GEMINI_BASE_URL", url(port))
-        hook = files.add_hook(settings, "SessionStart", {"type": "command", "name": "guard-proxy",
-                                                    "command": command, "timeout": 30000})
-        return [Result(env_path, message, notes + shadowed), Result(settings, hook)]
+        hook = files.add_hook(settings, "SessionStart", {
+            "type": "command", "name": "guard-proxy", "command": command, "timeout": 30000})
+        return [Result(env_path, message, notes), Result(settings, hook)]
+    handler: dict[str, object] = {"type": "command", "command": command,
+                                  "timeout": 30000 if name == "qwen" else 30}  # Qwen: ms
     if name == "qwen":
         value = f"{url(port)}/v1"
         if user:
             settings = os.path.join(os.path.expanduser("~"), ".qwen", "settings.json")
             notes = clients.qwen_checks(root, settings, value, port, user=True)
+            files.check_hook(settings, "UserPromptSubmit")
             message = files.add_json_env(settings, "qwen", "OPENAI_BASE_URL", value, port)
-            hook = files.add_hook(settings, "UserPromptSubmit",
-                             {"type": "command", "command": command, "timeout": 30000})
+            hook = files.add_hook(settings, "UserPromptSubmit", handler)
             return [Result(settings, _joined(message, hook), notes)]
         env_path = os.path.join(root, ".qwen", ".env")
         settings = os.path.join(root, ".qwen", "settings.json")
         notes = clients.qwen_checks(root, env_path, value, port, user=False)
-        shadowed = clients.shadowed_note(clients.next_env_file(root, ".qwen"), ".qwen", "Qwen Code")
+        files.check_hook(settings, "UserPromptSubmit")
+        notes += clients.shadowed_note(clients.next_env_file(root, ".qwen"), ".qwen",
+                                       "Qwen Code")
         message = files.add_env_line(env_path, "qwen", "OPENAI_BASE_URL", value)
-        hook = files.add_hook(settings, "UserPromptSubmit",
-                         {"type": "command", "command": command, "timeout": 30000})
-        return [Result(env_path, message, notes + shadowed), Result(settings, hook)]
+        hook = files.add_hook(settings, "UserPromptSubmit", handler)
+        return [Result(env_path, message, notes), Result(settings, hook)]
     home = codex_home()
     config = os.path.join(home, "config.toml")
     hooks = os.path.join(home, "hooks.json")
+    files.check_hook(hooks, "SessionStart")
     message, notes = clients.add_codex_provider(config, port)
-    hook = files.add_hook(hooks, "SessionStart", {"type": "command", "command": command,
-                                             "timeout": 30})
+    hook = files.add_hook(hooks, "SessionStart", handler)
     if hook != "already installed":
         notes.append("Codex CLI runs a new hook only once a person has reviewed it: start "
                      "`codex` and trust Guard's SessionStart hook (`codex exec` skips a hook "

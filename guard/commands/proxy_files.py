@@ -202,6 +202,12 @@ def _ours_values(data: dict[str, Any], port: int, suffix: str) -> set[str]:
     return {f"{url(p)}{suffix}" for p in {port, *_our_ports(data)}}
 
 
+def check_hook(path: str, event: str) -> None:
+    """A GuardError now, before any file is written, when ``path`` cannot take the hook."""
+    _, data = load(path)
+    hook_ops(data, event, {}, path)
+
+
 def add_hook(path: str, event: str, handler: dict[str, object]) -> str:
     old, data = load(path)
     ops = hook_ops(data, event, handler, path)

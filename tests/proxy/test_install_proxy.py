@@ -277,3 +277,15 @@ def test_ensure_passes_the_upstreams_on_and_fails_fast_on_a_taken_port(
     bad = run_guard("proxy", "--ensure", "--listen", "127.0.0.1:8799", "--upstream", "nope",
                     cwd=repo)
     assert bad.returncode == 2 and "--upstream" in bad.stderr
+
+
+def test_a_refusal_writes_nothing(repo: Path, home: Path, run_guard: RunGuard) -> None:
+    """Gemini CLI's settings are not JSON: not even .gemini/.env is written."""
+    make_tree(repo, {".gemini/settings.json": "{not json"})
+    make_tree(home, {".codex/hooks.json": '{"hooks": []}'})
+    before = snapshot(repo, home)
+    gemini = run_guard("install", "gemini", "--proxy", cwd=repo, env=user_env(home))
+    assert gemini.returncode == 2 and "invalid JSON" in gemini.stderr
+    codex = run_guard("install", "codex", "--proxy", "--user", cwd=repo, env=user_env(home))
+    assert codex.returncode == 2 and "not a JSON object" in codex.stderr
+    assert snapshot(repo, home) == before

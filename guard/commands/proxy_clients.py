@@ -86,32 +86,36 @@ def shadowed_note(path: str | None, product_dir: str, client: str) -> list[str]:
             "needs, e.g. its API key, in your shell)"]
 
 
-def gemini_notes(root: str) -> list[str]:
-    """What keeps Gemini CLI from reading .gemini/.env or from using the base URL."""
+def gemini_settings(root: str) -> tuple[str | None, bool]:
+    """(the sign-in Gemini CLI is set to use, whether it reads the project's .gemini/.env and
+    hooks: folder trust off in the user's settings, or this folder trusted)."""
     import json
 
-    notes = []
     home = os.path.expanduser("~")
-    selected = None
-    folder_trust = True
-    for path in (os.path.join(home, ".gemini", "settings.json"),
-                 os.path.join(root, ".gemini", "settings.json")):
+    user = os.path.join(home, ".gemini", "settings.json")
+    selected, folder_trust = None, True
+    for path in (user, os.path.join(root, ".gemini", "settings.json")):
         try:
             with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            security = data.get("security") or {}
+                security = json.load(f).get("security") or {}
             selected = (security.get("auth") or {}).get("selectedType", selected)
-            if path.startswith(home) and (security.get("folderTrust") or {}).get(
-                    "enabled") is False:
+            if path == user and (security.get("folderTrust") or {}).get("enabled") is False:
                 folder_trust = False
         except (OSError, ValueError, AttributeError):
             continue
+    return selected, not folder_trust or gemini_trusted(root)
+
+
+def gemini_notes(root: str) -> list[str]:
+    """What keeps Gemini CLI from reading .gemini/.env or from using the base URL."""
+    notes = []
+    selected, reads = gemini_settings(root)
     if selected not in (None, "gemini-api-key", "gateway"):
         notes.append(f"Gemini CLI signs in with {selected!r} here: GOOGLE_GEMINI_BASE_URL "
                      "applies to API-key auth only (security.auth.selectedType "
                      "\"gemini-api-key\"); with this sign-in its requests do not go through "
                      "the proxy")
-    if folder_trust and not gemini_trusted(root):
+    if not reads:
         notes.append("Gemini CLI reads .gemini/.env and runs the project's hooks only in a "
                      "trusted folder: trust this one (Gemini CLI asks at start), or its "
                      "requests go to the model API directly")
@@ -276,8 +280,13 @@ def status(root: str, agent: str = "claude") -> str:
     env = os.environ.get(variable) if variable else None
     if env and env != base:
         text += f"; BUT {variable}={env} in this environment wins over it"
-    if agent == "gemini" and where.endswith(".env") and not gemini_trusted(root):
-        text += "; BUT this folder is not trusted by Gemini CLI, which then ignores .gemini/.env"
+    if agent == "gemini":
+        selected, reads = gemini_settings(root)
+        if not reads:
+            text += "; BUT this folder is not trusted by Gemini CLI, which then ignores " \
+                    ".gemini/.env"
+        if selected not in (None, "gemini-api-key", "gateway"):
+            text += f"; BUT Gemini CLI signs in with {selected!r}, which does not use it"
     return text
 
 

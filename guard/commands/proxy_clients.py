@@ -159,7 +159,7 @@ def qwen_checks(root: str, where: str, value: str, port: int, user: bool) -> lis
                  [where, next_env_file(root, ".qwen")]):
         if path:
             refuse_set("qwen", "OPENAI_BASE_URL", value, port,
-                        env_file_value(path, "OPENAI_BASE_URL", ours=False), path)
+                       env_file_value(path, "OPENAI_BASE_URL", ours=False), path)
     notes = []
     for path in (os.path.join(os.path.expanduser("~"), ".qwen", "settings.json"),
                  os.path.join(root, ".qwen", "settings.json")):
@@ -178,14 +178,14 @@ def qwen_checks(root: str, where: str, value: str, port: int, user: bool) -> lis
             if isinstance(data.get("security"), dict) else {}
         if isinstance(auth, dict) and auth.get("baseUrl"):
             chain_error("qwen", "security.auth.baseUrl", str(auth["baseUrl"]), port,
-                         f"in {shown(path)}")
+                        f"in {shown(path)}")
         providers = data.get("modelProviders")
         if isinstance(providers, dict):
             for models in providers.values():
                 for model in models if isinstance(models, list) else []:
                     if isinstance(model, dict) and model.get("baseUrl"):
                         chain_error("qwen", "a model provider's baseUrl",
-                                     str(model["baseUrl"]), port, f"in {shown(path)}")
+                                    str(model["baseUrl"]), port, f"in {shown(path)}")
         if isinstance(auth, dict) and auth.get("selectedType") not in (None, "openai"):
             notes.append(f"Qwen Code signs in with {auth['selectedType']!r} here: the proxy "
                          "is set for its OpenAI auth type (--auth-type openai) only")
@@ -210,13 +210,13 @@ def add_codex_provider(path: str, port: int) -> tuple[str, list[str]]:
         base = provider.get("base_url") if isinstance(provider, dict) else None
         if base:
             chain_error("codex", f"model provider {current!r}'s base_url", str(base), port,
-                         f"in {shown(path)}")
+                        f"in {shown(path)}")
         raise GuardError(f"model_provider is set to {current!r} already; Guard does not replace "
                          "it: remove that line (\"openai\" is the default) and run this again, "
                          "or point that provider at the proxy yourself", path)
     if data.get("openai_base_url"):
         chain_error("codex", "openai_base_url", str(data["openai_base_url"]), port,
-                     f"in {shown(path)}")
+                    f"in {shown(path)}")
     if CODEX_PROVIDER in (data.get("model_providers") or {}):
         raise GuardError(f"a model provider named {CODEX_PROVIDER!r} is there already and is "
                          "not Guard's; Guard left the file untouched", path)

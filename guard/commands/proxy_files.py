@@ -38,7 +38,7 @@ CHAIN = {"gemini": ("gemini", ""), "qwen": ("openai", "/openai"), "codex": ("ope
 
 
 def refuse_set(agent: str, variable: str, ours: str, port: int, current: str | None,
-                where: str) -> None:
+               where: str) -> None:
     """A GuardError when ``variable`` is set to something other than ``ours``: in the
     environment (which wins over every file) or at ``where``."""
     env = os.environ.get(variable)
@@ -132,7 +132,7 @@ def json_object(data: dict[str, Any], key: str, path: str) -> dict[str, Any] | N
 
 
 def hook_ops(data: dict[str, Any], event: str, handler: dict[str, object],
-              path: str) -> list[Op] | None:
+             path: str) -> list[Op] | None:
     """What adds Guard's ``guard proxy --ensure`` group last in ``hooks.EVENT`` (one of another
     port or path is replaced); None when it is there already."""
     hooks = json_object(data, "hooks", path)
@@ -237,7 +237,7 @@ def remove_hook(path: str, event: str) -> str:
 
 
 def remove_json_env_and_hook(path: str, variable: str, event: str, port: int,
-                              suffix: str) -> str:
+                             suffix: str) -> str:
     old, data = load(path)
     if old is None:
         return "no proxy here"

@@ -12,6 +12,8 @@ lists).
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -21,7 +23,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-if TYPE_CHECKING:
     Path = list[Any]  # keys, and indices in lists
     # ("member", path, key, value) | ("element", path, None, value) | ("delete", path, None, None)
     Op = tuple[str, Path, Any, Any]
@@ -80,8 +81,6 @@ def scan(text: str) -> Node:
             j += 1
         return Node(i, j)
 
-    import json
-
     return value(0)
 
 
@@ -94,8 +93,6 @@ def find(node: Node, path: Path) -> Node:
 def insert(text: str, path: Path, key: Any, value: Any) -> str:
     """``value`` last in the object (as member ``key``) or list (``key`` None) at ``path``, on
     the line layout of the one that was last."""
-    import json
-
     node = find(scan(text), path)
     item = json.dumps(value, ensure_ascii=False)
     if key is not None:
@@ -111,8 +108,8 @@ def insert(text: str, path: Path, key: Any, value: Any) -> str:
 def delete(text: str, path: Path) -> str:
     """The member or element at ``path`` removed with what inserting it added."""
     parent = find(scan(text), path[:-1])
-    index = [k for k, _, _ in parent.items].index(path[-1]) if not isinstance(path[-1], int) \
-        else path[-1]
+    keys = [k for k, _, _ in parent.items]
+    index = len(keys) - 1 - keys[::-1].index(path[-1])  # the last, as json.loads keeps
     _, start, node = parent.items[index]
     if len(parent.items) == 1:
         return text[:start] + text[node.end:]
@@ -141,9 +138,6 @@ def apply_op(data: Any, op: Op) -> None:
 def edit(path: str, old: str | None, data: dict[str, Any], ops: list[Op]) -> str:
     """Apply ``ops`` to the file (``old``, parsed as ``data``): written as text edits when they
     give the same data, else dumped in full; a file left holding nothing is removed."""
-    import copy
-    import json
-
     expected = copy.deepcopy(data)
     for op in ops:
         apply_op(expected, op)
@@ -171,8 +165,6 @@ def load(path: str) -> tuple[str | None, dict[str, Any]]:
 
 
 def copy_of(data: dict[str, Any], ops: list[Op]) -> dict[str, Any]:
-    import copy
-
     out = copy.deepcopy(data)
     for op in ops:
         apply_op(out, op)

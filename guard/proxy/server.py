@@ -68,9 +68,11 @@ class Proxy:
         from guard.redactor import Redactor
 
         try:
-            cfg = config_mod.load(config_mod.find(self.root))
+            found = config_mod.find(self.root)
+            # no config: relative to --root, never to a start directory that may be gone
+            cfg = config_mod.load(found) if found else config_mod.Config(base=self.root)
         except GuardError:
-            cfg = config_mod.Config()  # a broken config must not open the gate
+            cfg = config_mod.Config(base=self.root)  # a broken config must not open the gate
         home = self.env.get("HOME") or os.path.expanduser("~")
         judge = Judge(cfg, root=config_mod.find_root(self.root), home=home)
         redactor = Redactor(judge, env=self.env, large_from=1)  # Hyperscan, loaded once

@@ -224,3 +224,30 @@ def test_gemini_streaming_is_a_model_call() -> None:
     assert apis.model_call("gemini", "/v1beta/models/m:streamGenerateContent")
     assert apis.model_call("gemini", "/v1beta/models/m:generateContent")
     assert not apis.model_call("gemini", "/v1beta/models")
+
+
+def test_a_start_directory_that_is_gone_changes_nothing(sandbox: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    """A proxy started from a directory that is later removed (a session's temp folder) keeps
+    redacting for its --root: nothing of it depends on its working directory."""
+    repo, home = sandbox
+    start = tmp_path / "start"
+    start.mkdir()
+    with MockModel([]) as mock:
+        proc = subprocess.Popen([*guard_command(), "proxy", "--upstream", f"openai={mock.url}",
+                                 "--root", str(repo)],
+                                cwd=start, env=guard_env(tmp_path / "cache", {"HOME": str(home)}),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().split()[-1]
+            start.rmdir()
+            status, _ = post(url, "/v1/chat/completions",
+                             {"model": "m", "messages": [{"role": "tool", "content": ENV_TEXT}]},
+                             {"Authorization": "Bearer dummy"})
+            assert status == 200
+            assert mock.bodies and not leaked(mock.bodies[-1])
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=30)
+        assert "Traceback" not in err

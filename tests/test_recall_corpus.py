@@ -10,6 +10,8 @@ them.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -27,27 +29,30 @@ CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
 
 # Guard's recall per secret class and the false-positive rate of each class's near misses, as
 # measured when the corpus was made, with a margin of about three points (a few cases).
+# Measured (recall / FP): plain-text 0.0% / 0.0%, provider-context 8.6% / 0.0%, lowercase-digit
+# 47.7% / 0.0%, structured 29.2% / 22.7%, cli-header 6.3% / 0.0%, provider-format 83.8% / 15.3%,
+# misspelt-name 28.6% / 0.0%, generic 79.4% / 10.1%, overall 46.1% / 8.3%.
 RECALL_FLOORS: dict[str, float] = {
     "plain-text": 0.0,
     "provider-context": 0.05,
-    "lowercase-digit": 0.45,
+    "lowercase-digit": 0.44,
     "structured": 0.26,
     "cli-header": 0.03,
-    "provider-format": 0.81,
-    "misspelt-name": 0.26,
-    "generic": 0.75,
+    "provider-format": 0.80,
+    "misspelt-name": 0.25,
+    "generic": 0.76,
     "overall": 0.43,
 }
 FP_CEILINGS: dict[str, float] = {
     "plain-text": 0.03,
     "provider-context": 0.03,
     "lowercase-digit": 0.03,
-    "structured": 0.20,
+    "structured": 0.26,
     "cli-header": 0.03,
     "provider-format": 0.18,
     "misspelt-name": 0.03,
     "generic": 0.13,
-    "overall": 0.10,
+    "overall": 0.11,
 }
 MIN_CASES = 2000
 MIN_BENIGN_SHARE = 1 / 3
@@ -98,3 +103,18 @@ def test_guard_keeps_its_recall_and_false_positive_rate(cases: list[score.Loaded
             if table[k]["fp_rate"] > ceiling}
     assert not low, f"recall fell below its floor: {low}"
     assert not high, f"false positives rose above their ceiling: {high}"
+
+
+def test_the_bench_says_what_it_needs_outside_the_venv(tmp_path: Path) -> None:
+    """Run by a Python without Guard, bench/recall_bench.py names what is missing and exits 2."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    python = bindir / "python3"
+    python.symlink_to(os.path.realpath(sys.executable))  # this Python, outside the venv
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    proc = subprocess.run([str(python), str(ROOT / "bench" / "recall_bench.py"), "--tools",
+                           "guard"], capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=120, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("bench/recall_bench.py: needs "), proc.stderr
+    assert ".venv/bin/python bench/" in proc.stderr and proc.stdout == ""

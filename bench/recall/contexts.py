@@ -42,24 +42,36 @@ PLAIN: tuple[tuple[str, str], ...] = (
     ("vpn.txt", "vpn shared secret = " + MARK + "\n"),
     ("backup.cfg.old", "BACKUP_PASSWORD " + MARK + "\n"),
 )
-PLAIN_NEAR: tuple[tuple[str, str, str, str], ...] = (
-    ("benign-placeholder", "notes.txt", "password: " + MARK + "\n", "changeme"),
-    ("benign-placeholder", "NOTES", "admin password " + MARK + "\n", "<ask-ops>"),
-    ("benign-reference", "creds", "password: see " + MARK + " in 1Password\n", "'Prod DB'"),
-    ("benign-placeholder", "app.log", "[DEBUG] Using Key=" + MARK + " for upstream auth\n", "****"),
+PLAIN_NEAR: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("benign-placeholder", "notes.txt", "password: " + MARK + "\n",
+     ("changeme", "<set-me>", "TBD", "same as staging", "xxxxxx", "(unset)")),
+    ("benign-placeholder", "NOTES", "admin password " + MARK + "\n",
+     ("<ask-ops>", "is in the vault", "not set yet", "reset on first login", "-", "n/a")),
+    ("benign-reference", "creds", "password: see " + MARK + " in 1Password\n",
+     ("'Prod DB'", "the ops vault item", "entry #42", "'Vendor portal'", "the shared folder",
+      "'Backups'")),
+    ("benign-placeholder", "app.log", "[DEBUG] Using Key=" + MARK + " for upstream auth\n",
+     ("****", "********", "[FILTERED]", "<masked>", "sk_live_****", "***a9f")),
     ("benign-placeholder", "logs/worker.log", "DEBUG client init api_key=" + MARK + "\n",
-     "[REDACTED]"),
+     ("[REDACTED]", "<redacted>", "None", "''", "(from env)", "***")),
     ("benign-prose", "docs/security.md", "Passwords must be " + MARK + " characters long.\n",
-     "at least 14"),
-    ("benign-prose", "README", "Set the token in " + MARK + " before running.\n", "your shell"),
-    ("benign-prose", "handover.txt", "jenkins token - " + MARK + "\n", "rotated, ask Priya"),
-    ("benign-placeholder", "todo.txt", "token = ' " + MARK + " '\n", "put-it-here"),
+     ("at least 14", "8 to 64", "no fewer than 12", "16 or more", "between 10 and 128",
+      "at least 20")),
+    ("benign-prose", "README", "Set the token in " + MARK + " before running.\n",
+     ("your shell", "the CI settings", "a local .env file", "the keychain", "GitHub secrets",
+      "your password manager")),
+    ("benign-prose", "handover.txt", "jenkins token - " + MARK + "\n",
+     ("rotated, ask Priya", "revoked on 3 May", "in the team vault", "expired",
+      "see ticket OPS-311", "moved to Vault")),
+    ("benign-placeholder", "todo.txt", "token = ' " + MARK + " '\n",
+     ("put-it-here", "<token>", "TODO", "...", "paste here", "FILL_ME_IN")),
     ("benign-prose", "server.log", "WARN login failed for user=deploy password=" + MARK + "\n",
-     "<hidden>"),
+     ("<hidden>", "<not logged>", "[filtered]", "****", "(empty)", "<omitted>")),
     ("benign-identifier", "export.dat", "user=svc_sync;password_set=" + MARK + ";retries=3\n",
-     "true"),
+     ("true", "false", "1", "0", "yes", "no")),
     ("benign-prose", "wiki/Onboarding.md", "Your password is emailed to " + MARK + ".\n",
-     "you on day one"),
+     ("you on day one", "your manager", "the address on file", "you by IT",
+      "you within an hour", "your personal address")),
 )
 
 
@@ -68,9 +80,9 @@ def plain_text(corpus: Corpus, v: Values) -> None:
         for filename, template in PLAIN:
             corpus.secret("plain-text", "password" if "pass" in template else "token", filename,
                           template, _random_value(v))
-    for _ in range(6):
-        for cls, filename, template, value in PLAIN_NEAR:
-            corpus.benign(cls, "plain-text", "plain", filename, template, value)
+    for i in range(6):
+        for cls, filename, template, values in PLAIN_NEAR:
+            corpus.benign(cls, "plain-text", "plain", filename, template, values[i])
 
 
 # --- provider-context ----------------------------------------------------------------------------
@@ -241,7 +253,7 @@ def misspelt_name(corpus: Corpus, v: Values) -> None:
         ("benign-identifier", "models/user.py", "class User:\n    id = " + MARK + "\n", "uuid"),
         ("benign-prose", "docs/about.md", "description: " + MARK + "\n", "long"),
     )
-    for _ in range(5):
+    for _ in range(3):
         for cls, filename, template, value in near:
             if value == "uuid":
                 value = v.uuid4()

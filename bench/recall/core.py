@@ -86,17 +86,62 @@ class Case:
         return out
 
 
+# A repeated benign file moves to another folder and gains a last line (which leaves the labelled
+# line where it was), so that no two cases are the same file.
+FOLDERS = ("", "services/api/", "packages/web/", "legacy/", "ops/", "tools/", "infra/prod/",
+           "contrib/", "apps/admin/", "lib/")
+TRAILERS = ("reviewed in the last audit", "owned by the platform team", "see the runbook",
+            "kept for the migration", "generated once, edited by hand since")
+
+
+def _comment(filename: str, text: str) -> str | None:
+    """``text`` as a comment line in ``filename``'s syntax; None where a file has none (JSON)."""
+    base = filename.rsplit("/", 1)[-1]
+    ext = base.rsplit(".", 1)[-1] if "." in base.lstrip(".") else ""
+    if ext in ("json", "jwk") or base in (".bash_history", ".zsh_history", ".htpasswd",
+                                         "SHA256SUMS", "go.sum", ".netrc", ".npmrc"):
+        return None
+    if ext in ("js", "ts", "go", "java", "cs", "rs", "php", "Jenkinsfile") or base == "Jenkinsfile":
+        return f"// {text}"
+    if ext in ("xml", "config", "html"):
+        return f"<!-- {text} -->"
+    if ext == "sql":
+        return f"-- {text}"
+    if ext in ("md", "txt", "log", "out", "dat") or not ext:
+        return f"({text})"
+    return f"# {text}"
+
+
 @dataclass
 class Corpus:
     """The cases in the order they were made; ids count per class."""
 
     cases: list[Case] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    files: set[tuple[str, str]] = field(default_factory=set)
+
+    def _unique(self, filename: str, template: str) -> tuple[str, str]:
+        """(filename, template) unlike any file made before: see FOLDERS."""
+        for n in range(len(FOLDERS) * (len(TRAILERS) + 1)):
+            folder = FOLDERS[n % len(FOLDERS)]
+            trailer = n // len(FOLDERS)
+            name, text = folder + filename, template
+            if trailer:
+                line = _comment(filename, TRAILERS[trailer - 1])
+                if line is None:
+                    continue
+                text = text.rstrip("\n") + "\n" + line + "\n"
+            if (name, text) not in self.files:
+                return name, text
+        raise ValueError(f"too many copies of {filename}")
 
     def _add(self, cls: str, label: str, near: str, kind: str, filename: str, template: str,
              value: str) -> None:
         if template.count(MARK) != 1:
             raise ValueError(f"{cls}/{kind}: template must hold {MARK} once: {template!r}")
+        filename, template = self._unique(filename, template.replace(MARK, MARK + value))
+        self.files.add((filename, template))
+        template = template.replace(MARK + value, MARK)
         line = template[: template.index(MARK)].count("\n") + 1
         content = template.replace(MARK, value)
         if not content.endswith("\n"):

@@ -175,7 +175,7 @@ def structured(corpus: Corpus, v: Values) -> None:
     for _ in range(5):
         for kind, filename, template, draw in STRUCTURED:
             corpus.secret("structured", kind, filename, template, draw(v))
-    for _ in range(5):
+    for _ in range(3):
         for cls, kind, filename, template, value in STRUCTURED_NEAR:
             corpus.benign(cls, "structured", kind, filename, template, _near_value(v, value))
 

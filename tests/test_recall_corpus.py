@@ -9,6 +9,7 @@ them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -30,17 +31,17 @@ CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
 # Guard's recall per secret class and the false-positive rate of each class's near misses, as
 # measured when the corpus was made, with a margin of about three points (a few cases).
 # Measured (recall / FP): plain-text 0.0% / 0.0%, provider-context 8.6% / 0.0%, lowercase-digit
-# 47.7% / 0.0%, structured 29.2% / 22.7%, cli-header 6.3% / 0.0%, provider-format 83.8% / 15.3%,
-# misspelt-name 28.6% / 0.0%, generic 79.4% / 10.1%, overall 46.1% / 8.3%.
+# 50.0% / 0.0%, structured 29.2% / 22.7%, cli-header 6.3% / 0.0%, provider-format 84.0% / 15.3%,
+# misspelt-name 28.6% / 0.0%, generic 80.0% / 10.4%, overall 46.4% / 8.4%.
 RECALL_FLOORS: dict[str, float] = {
     "plain-text": 0.0,
     "provider-context": 0.05,
-    "lowercase-digit": 0.44,
+    "lowercase-digit": 0.47,
     "structured": 0.26,
     "cli-header": 0.03,
     "provider-format": 0.80,
     "misspelt-name": 0.25,
-    "generic": 0.76,
+    "generic": 0.77,
     "overall": 0.43,
 }
 FP_CEILINGS: dict[str, float] = {
@@ -93,6 +94,16 @@ def test_each_case_records_its_line_and_only_a_hash() -> None:
             assert len(record["secret_sha256"]) == 64
         else:
             assert set(record) == fields, record["id"]
+
+
+def test_the_labelled_value_starts_on_the_recorded_line() -> None:
+    for case in recall_corpus.generate():
+        lines = case.content.split("\n")
+        first = case.value.split("\n", 1)[0]
+        assert first in lines[case.line - 1], case.id
+        if case.label == "secret":
+            assert hashlib.sha256(case.value.encode()).hexdigest() == case.secret_sha256
+            assert case.value and case.value in case.content
 
 
 def test_guard_keeps_its_recall_and_false_positive_rate(cases: list[score.LoadedCase]) -> None:

@@ -113,7 +113,7 @@ CONTEXT_VALUES: tuple[tuple[str, Draw], ...] = (
 CONTEXTS: tuple[tuple[str, str], ...] = (
     ("notes.txt", "{p} key " + MARK + "\n"),
     ("config/vendors.yaml", "vendors:\n  {p}: " + MARK + "\n"),
-    ("integrations.json", '{{\n  "provider": "{p}",\n  "value": "' + MARK + '"\n}}\n'),
+    ("integrations.json", '{\n  "provider": "{p}",\n  "value": "' + MARK + '"\n}\n'),
     ("app/clients.py", 'import {m}\n\n{m}.configure("' + MARK + '")\n'),
     ("settings.toml", "[{m}]\nregion = \"eu\"\nkey = \"" + MARK + "\"\n"),
     (".env", "{U}=" + MARK + "\n"),
@@ -152,10 +152,11 @@ def _context_value(v: Values, kind: str) -> str:
 def provider_context(corpus: Corpus, v: Values) -> None:
     for i, (provider, draw) in enumerate(CONTEXT_VALUES):
         module = provider.split("-")[0]
+        shown = provider.replace("-", " ")
         for j in range(7):
             filename, template = CONTEXTS[(i + j) % len(CONTEXTS)]
-            text = template.replace("{p}", provider).replace("{m}", module).replace(
-                "{U}", module.upper())
+            text = template.replace("{p}", shown).replace("{m}", module)
+            text = text.replace("{U}", module.upper())
             corpus.secret("provider-context", provider, filename.replace("{m}", module), text,
                           draw(v))
     for _ in range(6):

@@ -75,6 +75,7 @@ class Case:
     content: str
     line: int
     secret_sha256: str | None
+    value: str = field(repr=False, compare=False)  # in memory only: never written out
 
     def record(self) -> dict[str, object]:
         out: dict[str, object] = {"id": self.id, "class": self.cls, "label": self.label,
@@ -149,7 +150,7 @@ class Corpus:
         self.counts[cls] += 1
         digest = hashlib.sha256(value.encode()).hexdigest() if label == "secret" else None
         self.cases.append(Case(f"{cls}-{self.counts[cls]:04d}", cls, label, near if label ==
-                               "benign" else cls, kind, filename, content, line, digest))
+                               "benign" else cls, kind, filename, content, line, digest, value))
 
     def secret(self, cls: str, kind: str, filename: str, template: str, value: str) -> None:
         assert cls in SECRET_CLASSES, cls
@@ -289,13 +290,11 @@ class Shape:
 
     def render(self, rng: random.Random, n: Name, value: str, literal: bool = True) -> tuple[
             str, str]:
-        """(filename, template): the slot between a few lines of ordinary content."""
+        """(filename, template): the slot between the shape's lines of ordinary content (all of
+        them, so that the file stays well-formed: closed braces, consistent indentation)."""
         filename = rng.choice(self.filenames)
         line = (self.slot if literal else self.expr)(n, value)
-        cut = rng.randint(1, len(self.before)) if self.before else 0
-        tail = rng.randint(0, len(self.after))
-        lines = [*self.before[:cut], line, *self.after[:tail]]
-        return filename, "\n".join(lines) + "\n"
+        return filename, "\n".join([*self.before, line, *self.after]) + "\n"
 
 
 def _shape(key: str, filenames: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...],
@@ -335,7 +334,7 @@ SHAPES: dict[str, Shape] = {s.key: s for s in (
            lambda n, v: f"export const {n.camel}: string = {v};",
            env_refs=("process.env.{N} ?? ''", "process.env.{N}!")),
     _shape("go", ("internal/config/config.go", "cmd/server/main.go"),
-           ("package config", "", "const ("), (")",),
+           ("package config", "", "var ("), (")",),
            lambda n, v: f'\t{n.pascal} = "{v}"', lambda n, v: f"\t{n.pascal} = {v}",
            env_refs=('os.Getenv("{N}")',)),
     _shape("sh", ("scripts/deploy.sh", "bin/run.sh", "ci/release.sh"),

@@ -41,6 +41,21 @@ PLAIN: tuple[tuple[str, str], ...] = (
     ("debug.out", "Authorization token: " + MARK + "\nstatus=200 elapsed=0.41s\n"),
     ("vpn.txt", "vpn shared secret = " + MARK + "\n"),
     ("backup.cfg.old", "BACKUP_PASSWORD " + MARK + "\n"),
+    ("docs/setup.rst", "Staging\n=======\n\nLog in as ``deploy`` with password ``" + MARK
+     + "``.\n"),
+    ("incident-2024-05.md", "## Timeline\n\n- 14:02 rotated the leaked key; new key is " + MARK
+     + "\n"),
+    ("mail/ticket-4411.eml", "Subject: SFTP access\n\nHi,\nuser: partner_upload\npassword: "
+     + MARK + "\nRegards\n"),
+    ("data/users.csv", "username,role,password\nopsadmin,admin," + MARK + "\n"),
+    ("journal.org", "* 2024-05-03\n  - new wifi psk: " + MARK + "\n"),
+    ("build.log", "+ ./configure --with-db-password=" + MARK + "\n+ make -j4\n"),
+    ("access.log", "10.0.4.2 - - [02/May/2024:10:14:03 +0000] \"GET /hook?key=" + MARK
+     + " HTTP/1.1\" 200 512\n"),
+    ("install.txt", "Licence key (do not share): " + MARK + "\n"),
+    ("ops/oncall.md", "| system | login | secret |\n|---|---|---|\n| grafana | admin | " + MARK
+     + " |\n"),
+    ("scratch", "ssh bastion, then su with " + MARK + "\n"),
 )
 PLAIN_NEAR: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("benign-placeholder", "notes.txt", "password: " + MARK + "\n",
@@ -76,7 +91,7 @@ PLAIN_NEAR: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 
 
 def plain_text(corpus: Corpus, v: Values) -> None:
-    for _ in range(9):
+    for _ in range(6):
         for filename, template in PLAIN:
             corpus.secret("plain-text", "password" if "pass" in template else "token", filename,
                           template, _random_value(v))
@@ -133,6 +148,17 @@ CONTEXT_NEAR: tuple[tuple[str, str, str, str], ...] = (
     ("benign-identifier", "integrations.json", '{"provider": "okta", "org": "' + MARK + '"}\n',
      "okta-org"),
     ("benign-public", "index.html", "<script>gtag('config', '" + MARK + "');</script>\n", "ga"),
+    ("benign-identifier", "infra/dns.tf", "resource \"cloudflare_record\" \"www\" {\n  zone_id = \""
+     + MARK + "\"\n  name    = \"www\"\n}\n", "cf-zone"),
+    ("benign-identifier", "config/vendors.yaml", "stripe:\n  account: " + MARK + "\n",
+     "stripe-account"),
+    ("benign-public", "src/search.js", "const search = algoliasearch('" + MARK + "');\n",
+     "algolia-search"),
+    ("benign-identifier", "config/auth.yml", "okta:\n  client_id: " + MARK + "\n", "okta-client"),
+    ("benign-public", "public/checkout.html", "<script src=\"https://www.paypal.com/sdk/js?client-id="
+     + MARK + "\"></script>\n", "paypal-client"),
+    ("benign-identifier", "alerts/pagerduty.yml", "pagerduty:\n  service_id: " + MARK + "\n",
+     "pd-service"),
 )
 
 
@@ -146,6 +172,12 @@ def _context_value(v: Values, kind: str) -> str:
         "sentry-dsn": f"https://{v.hex(32)}@o{v.digits(6)}.ingest.sentry.io/{v.digits(7)}",
         "okta-org": v.pick(["acme.okta.com", "acme-corp.oktapreview.com"]),
         "ga": "G-" + v.chars(UPPER_DIGIT, 10),
+        "cf-zone": v.hex(32),
+        "stripe-account": "acct_1" + v.chars(ALNUM, 15),
+        "algolia-search": v.chars(UPPER_DIGIT, 10) + "', '" + v.hex(32),
+        "okta-client": "0oa" + v.chars(ALNUM, 17),
+        "paypal-client": "A" + v.chars(B64URL, 79),
+        "pd-service": "P" + v.chars(UPPER_DIGIT, 6),
     }[kind]
 
 
@@ -253,6 +285,14 @@ def misspelt_name(corpus: Corpus, v: Values) -> None:
         ("benign-identifier", "db/seed.yml", "tenant_id: " + MARK + "\n", "uuid"),
         ("benign-identifier", "models/user.py", "class User:\n    id = " + MARK + "\n", "uuid"),
         ("benign-prose", "docs/about.md", "description: " + MARK + "\n", "long"),
+        ("benign-identifier", "deploy/nginx.yml", "root: /srv/www\npwd: " + MARK + "\n",
+         "/srv/www/current"),
+        ("benign-identifier", "scripts/lock.sh", "sudo " + MARK + " -l deploy\n", "passwd"),
+        ("benign-identifier", "app/settings.py", "PASSWORD_LENGTH = " + MARK + "\n", "32"),
+        ("benign-identifier", "proxy.yml", "tls:\n  pass_through: " + MARK + "\n", "true"),
+        ("benign-identifier", "scripts/new-tenant.sh", "key=" + MARK + "\n", "$(uuidgen)"),
+        ("benign-identifier", "i18n/keys.yml", "- key: " + MARK + "\n  text: Sign in\n",
+         "login.button.submit"),
     )
     for _ in range(3):
         for cls, filename, template, value in near:

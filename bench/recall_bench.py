@@ -123,6 +123,20 @@ def findings_of(name: str, exe: dict[str, list[str]], guard: Path | None,
     return peer.parse(report, target, inv.cwd)
 
 
+def versions(names: list[str], exe: dict[str, list[str]], guard: Path | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
+        if name != "guard":
+            out[name] = peers.version(exe[name], peers.PEERS_BY_NAME[name])
+        elif guard is not None:
+            proc = subprocess.run([str(guard), "--version"], capture_output=True, text=True,
+                                  timeout=60, check=False)
+            out[name] = (proc.stdout or proc.stderr).strip() or f"exit {proc.returncode}"
+        else:
+            out[name] = "in process"
+    return out
+
+
 def pct(value: float | int) -> str:
     return f"{100 * value:5.1f}%"
 
@@ -189,10 +203,13 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = score.by_class(cases, scored)
         wrong[name] = sorted({c.id for c in cases if c.label == "secret"} - scored.hits) + sorted(
             scored.flagged)
+    tool_versions = versions(args.tools, exe, guard)
     if args.json:
-        print(json.dumps({"cases": str(args.cases), "results": results}, indent=2))
+        print(json.dumps({"cases": str(args.cases), "versions": tool_versions,
+                          "results": results}, indent=2))
     else:
-        print(f"{len(cases)} cases from {args.cases}, scanned under {ROOT}\n")
+        print(f"{len(cases)} cases from {args.cases}, scanned under {ROOT}")
+        print("versions: " + "; ".join(f"{k} {v}" for k, v in tool_versions.items()) + "\n")
         print(report_text(results, args.tools))
     if args.misses:
         print(f"\n{args.misses}: secret cases missed, then benign cases flagged:")

@@ -31,8 +31,8 @@ CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
 # Guard's recall per secret class and the false-positive rate of each class's near misses, as
 # measured when the corpus was made, with a margin of about three points (a few cases).
 # Measured (recall / FP): plain-text 0.0% / 0.0%, provider-context 8.6% / 0.0%, lowercase-digit
-# 50.0% / 0.0%, structured 35.4% / 18.5%, cli-header 8.9% / 0.0%, provider-format 84.0% / 15.3%,
-# misspelt-name 28.6% / 0.0%, generic 80.0% / 10.4%, overall 45.1% / 7.7%.
+# 50.0% / 0.0%, structured 35.4% / 18.5%, cli-header 8.9% / 0.0%, provider-format 84.0% / 9.8%,
+# misspelt-name 28.6% / 0.0%, generic 80.0% / 10.4%, overall 45.1% / 6.6%.
 RECALL_FLOORS: dict[str, float] = {
     "plain-text": 0.0,
     "provider-context": 0.05,
@@ -50,10 +50,10 @@ FP_CEILINGS: dict[str, float] = {
     "lowercase-digit": 0.03,
     "structured": 0.22,
     "cli-header": 0.03,
-    "provider-format": 0.18,
+    "provider-format": 0.13,
     "misspelt-name": 0.03,
     "generic": 0.13,
-    "overall": 0.10,
+    "overall": 0.09,
 }
 MIN_CASES = 2000
 MIN_BENIGN_SHARE = 1 / 3

@@ -135,7 +135,7 @@ SPECS: tuple[Spec, ...] = (
        GL, False),
     _s("gitlab-runner", "RUNNER_TOKEN", "glrt-", lambda v: "glrt-" + v.mixed(B64URL, 20), GL,
        False),
-    _s("gitlab-trigger", "TRIGGER_TOKEN", "glptt-", lambda v: "glptt-" + v.hex(40), GL),
+    _s("gitlab-trigger", "TRIGGER_TOKEN", "glptt-", lambda v: "glptt-" + v.hex(40), GL, False),
     _s("gitlab-runner-registration", "REGISTRATION_TOKEN", "GR1348941",
        lambda v: "GR1348941" + v.mixed(B64URL, 20), GL, False),
     _s("slack-bot", "SLACK_BOT_TOKEN", "xoxb-", lambda v: v.slack_bot(), SLACK, False),

@@ -31,6 +31,8 @@ PLAIN: tuple[tuple[str, str], ...] = (
     ("logs/worker.log",
      "[2024-06-01T12:00:01Z] DEBUG client init api_key=" + MARK + " region=eu\n"),
     ("handover.txt", "jenkins token - '" + MARK + "'\nask Priya for the rest\n"),
+    ("notes/vendors.txt", "datadog token - '" + MARK + "' (prod org)\n"),
+    ("ops/keys.txt", "sentry token - \"" + MARK + "\"\n"),
     ("wiki/Onboarding.md", "**Staging login:** admin / `" + MARK + "`\n"),
     ("settings.conf.bak", "[auth]\nsecret=" + MARK + "\n"),
     ("export.dat", "user=svc_sync;secret=" + MARK + ";retries=3\n"),

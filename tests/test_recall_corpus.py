@@ -30,12 +30,12 @@ CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
 
 # Guard's recall per secret class and the false-positive rate of each class's near misses, as
 # measured when the corpus was made, with a margin of about three points (a few cases).
-# Measured (recall / FP): plain-text 0.0% / 0.0%, provider-context 8.6% / 0.0%, lowercase-digit
-# 50.0% / 0.0%, structured 35.4% / 18.5%, cli-header 8.9% / 0.0%, provider-format 84.0% / 9.8%,
+# Measured (recall / FP): plain-text 0.0% / 0.0%, provider-context 12.9% / 0.0%, lowercase-digit
+# 50.0% / 0.0%, structured 35.4% / 18.5%, cli-header 8.9% / 0.0%, provider-format 83.8% / 9.8%,
 # misspelt-name 28.6% / 0.0%, generic 80.0% / 10.4%, overall 44.8% / 6.6%.
 RECALL_FLOORS: dict[str, float] = {
     "plain-text": 0.0,
-    "provider-context": 0.05,
+    "provider-context": 0.10,
     "lowercase-digit": 0.47,
     "structured": 0.32,
     "cli-header": 0.06,

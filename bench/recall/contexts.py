@@ -126,6 +126,9 @@ CONTEXT_VALUES: tuple[tuple[str, Draw], ...] = (
     ("azure-openai", lambda v: v.hex(32)),
     ("mixpanel-secret", lambda v: v.hex(32)),
     ("stripe", lambda v: v.mixed(ALNUM, 32)),
+    # Entra client secrets carry a "Q~" that Microsoft does not document: no provider format
+    ("azure-entra", lambda v: v.chars(ALNUM, 3) + v.pick("0123456789") + "Q~"
+     + v.chars(ALNUM + "_-.~", 34)),
 )
 CONTEXTS: tuple[tuple[str, str], ...] = (
     ("notes.txt", "{p} key " + MARK + "\n"),

@@ -98,12 +98,13 @@ def _project_in(path: str) -> str | None:
     """The project a transcript's records name: the first ``"cwd": "…"`` in its head."""
     import json
 
-    try:
-        with open(path, "rb") as f:
-            if not os.path.isfile(path):
-                return None
-            head = f.read(HEAD)
+    from guard.detect.formats import read_regular
+
+    try:  # a FIFO is never opened for reading in a way that blocks
+        head = read_regular(path, HEAD)
     except OSError:
+        return None
+    if head is None:
         return None
     m = _CWD.search(head)
     if not m:
@@ -146,9 +147,10 @@ def claude_projects(home: str) -> list[str]:
     """The projects ``~/.claude.json`` knows (its ``projects`` keys)."""
     import json
 
+    from guard.detect.formats import read_regular
+
     try:
-        with open(os.path.join(home, ".claude.json"), "rb") as f:
-            data = json.loads(f.read(64 << 20))
+        data = json.loads(read_regular(os.path.join(home, ".claude.json"), 64 << 20) or b"")
     except (OSError, ValueError):
         return []
     projects = data.get("projects") if isinstance(data, dict) else None
@@ -241,13 +243,13 @@ def _gemini_like(agent: str, base: str, tmp: str) -> Iterator[Store]:
 
 
 def _read_small(path: str) -> str | None:
+    from guard.detect.formats import read_regular
+
     try:
-        if not os.path.isfile(path):
-            return None
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read(4096).strip()
+        data = read_regular(path, 4096)
     except OSError:
         return None
+    text = data.decode("utf-8", "replace").strip() if data else ""
     return text if text.startswith("/") else None
 
 

@@ -1,0 +1,154 @@
+"""`guard sweep`, for real: each assistant CLI runs headless against the loopback mock model
+with NO Guard installed and is asked to `cat .env`, so the canary reaches the model and the
+client's own stores (transcripts, Codex's SQLite). Then:
+
+1. `guard sweep` reports the canary (by fingerprint, never its value) in that client's store;
+2. `guard sweep --scrub --yes` replaces it; no file under the client's home holds it any more;
+3. the client resumes the session from its scrubbed store (Claude Code `--resume ID`, Codex
+   `exec resume --last`, Gemini CLI `--resume latest`, Qwen Code `--continue`): it exits 0 and
+   the resumed conversation it sends holds the placeholder, not the canary;
+4. sweeping again finds nothing.
+
+Store formats verified this way: Claude Code 2.1.197, codex-cli 0.171.0, Gemini CLI 0.61.0, Qwen
+Code 0.15.10 (guard/sweep/stores.py, VERIFIED).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guard.detect.finding import fingerprint
+from tests.e2e.clients import CANARY, base_env, client, sandbox
+from tests.e2e.mockmodel import MockModel, Step
+from tests.e2e.test_clients_e2e import codex_shell, run_client, trust
+
+RESUMED = "Go on."
+
+
+def sweep(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([sys.executable, "-m", "guard", "sweep", *args], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert CANARY not in proc.stdout + proc.stderr, "guard sweep printed the secret"
+    return proc
+
+
+def call(name: str, **args: object) -> Step:
+    return lambda _request: (name, args)
+
+
+# --- how each client is run, then resumed ---------------------------------------------------------
+
+def claude_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: MockModel,
+               resume: bool) -> None:
+    env = dict(env, ANTHROPIC_BASE_URL=mock.url, ANTHROPIC_API_KEY="sk-ant-dummy-e2e",
+               CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_AUTOUPDATER="1",
+               DISABLE_TELEMETRY="1", DISABLE_ERROR_REPORTING="1")
+    tools = "Bash,Read,Grep,Glob,Edit,Write"
+    args = [str(exe), "-p", RESUMED if resume else "Look at the configuration.",
+            "--output-format", "json", "--tools", tools, "--allowedTools", tools]
+    if resume:
+        session = next((home / ".claude" / "projects").rglob("*.jsonl")).stem
+        args += ["--resume", session]
+    run_client(args, repo, env, "claude")
+
+
+def codex_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: MockModel,
+              resume: bool) -> None:
+    (home / ".codex").mkdir(parents=True, exist_ok=True)
+    (home / ".codex" / "config.toml").write_text(
+        'model = "mock-model"\nmodel_provider = "mock"\n'
+        "[model_providers.mock]\nname = \"mock\"\n"
+        f'base_url = "{mock.url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
+        f'[projects."{repo}"]\ntrust_level = "trusted"\n')
+    env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+    args = [str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check"]
+    args += ["resume", "--last", RESUMED] if resume else ["Look at this project's configuration."]
+    run_client(args, repo, env, "codex")
+
+
+def gemini_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: MockModel,
+               resume: bool) -> None:
+    trust(home, repo, ".gemini")
+    (home / ".gemini" / "settings.json").write_text(json.dumps(
+        {"security": {"auth": {"selectedType": "gemini-api-key"}},
+         "general": {"disableAutoUpdate": True}, "privacy": {"usageStatisticsEnabled": False},
+         "telemetry": {"enabled": False}}))
+    env = dict(env, GOOGLE_GEMINI_BASE_URL=mock.url, GEMINI_API_KEY="dummy-e2e-key")
+    args = [str(exe), "-p", RESUMED if resume else "Look at this project's configuration.",
+            "--output-format", "json", "--approval-mode", "yolo"]
+    run_client(args + (["--resume", "latest"] if resume else []), repo, env, "gemini")
+
+
+def qwen_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: MockModel,
+             resume: bool) -> None:
+    trust(home, repo, ".qwen")
+    env = dict(env, OPENAI_BASE_URL=f"{mock.url}/v1", OPENAI_API_KEY="dummy-e2e-key",
+               OPENAI_MODEL="mock-model")
+    args = [str(exe), "--auth-type", "openai", "--approval-mode", "yolo",
+            "--output-format", "json"] + (["--continue"] if resume else [])
+    run_client([*args, RESUMED if resume else "Look at this project's configuration."], repo,
+               env, "qwen")
+
+
+Runner = Callable[[Path, Path, Path, dict[str, str], MockModel, bool], None]
+CLIENTS: dict[str, tuple[Runner, list[Step]]] = {
+    "claude": (claude_run, [call("Bash", command="cat .env", description="show")]),
+    "codex": (codex_run, [codex_shell("cat .env")]),
+    "gemini": (gemini_run, [call("run_shell_command", command="cat .env")]),
+    "qwen": (qwen_run, [call("run_shell_command", command="cat .env")]),
+}
+
+
+def holding(home: Path, needle: bytes) -> list[str]:
+    return [str(p) for p in home.rglob("*") if p.is_file() and not p.is_symlink()
+            and needle in p.read_bytes()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(CLIENTS))
+def test_sweep_finds_scrubs_and_the_client_resumes(tmp_path: Path, name: str) -> None:
+    exe = client(name)
+    runner, steps = CLIENTS[name]
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    with MockModel(steps) as mock:
+        runner(exe, repo, home, env, mock, False)
+        assert CANARY.encode() in mock.seen(), f"{name}: the secret never reached the mock"
+    stores = holding(home, CANARY.encode())
+    assert stores, f"{name} kept no copy of what it saw"
+
+    # 1. the sweep reports it, in that client's own store
+    proc = sweep(repo, env, "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    report: dict[str, Any] = json.loads(proc.stdout)
+    secret = next(s for s in report["secrets"]
+                  if s["fingerprint"] == fingerprint(CANARY.encode()))
+    seen = {e["store"] for e in secret["seen_in"] if e["agent"] == name}
+    assert seen and set(stores) <= seen, (stores, seen)
+    assert secret["held_by"] == str(repo / ".env")
+    assert all(e["project"] in (str(repo), None) for e in secret["seen_in"])
+
+    # 2. scrubbed: no file of the home holds it any more
+    proc = sweep(repo, env, "--scrub", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    assert not holding(home, CANARY.encode())
+
+    # 3. the client resumes the session from the scrubbed store
+    with MockModel([]) as mock:
+        runner(exe, repo, home, env, mock, True)
+        resumed = mock.seen()
+    assert RESUMED.encode() in resumed
+    assert CANARY.encode() not in resumed
+    assert b"<redacted:stripe-live-secret-key" in resumed, \
+        f"{name}: the resumed conversation did not carry the scrubbed tool output"
+
+    # 4. nothing left
+    proc = sweep(repo, env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

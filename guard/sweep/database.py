@@ -10,7 +10,7 @@ import os
 
 from guard.sweep import files
 from guard.sweep.hits import StoreResult
-from guard.sweep.search import MIN_CELL, find_values, forms, parse_time, strings
+from guard.sweep.search import MIN_CELL, find_values, forms, parse_time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,7 +61,6 @@ def _cells(db: sqlite3.Connection) -> Iterator[tuple[str, str, bytes, float | No
 
 def search(store: Store, path: str, judge: Judge, known: Known, result: StoreResult) -> None:
     """The secrets in the SQLite database at ``path`` into ``result``."""
-    import json
     import sqlite3
 
     try:
@@ -87,16 +86,7 @@ def search(store: Store, path: str, judge: Judge, known: Known, result: StoreRes
     result.size = st.st_size
     result.mtime = st.st_mtime
     raw = b"\n".join(c[2] for c in cells)
-    decoded: list[str] = []
-    for _t, _c, cell, _w in cells:
-        if cell[:1] in (b"{", b"[") and b"\\" in cell:
-            try:
-                record = json.loads(cell)
-            except ValueError:
-                continue
-            decoded.extend(s for s in strings(record) if len(s) >= MIN_CELL)
-    values = find_values(raw, "\n".join(decoded).encode("utf-8", "surrogatepass"),
-                         "transcript.txt", store.project, judge, known, escaped=True)
+    values = find_values(raw, "transcript.txt", store.project, judge, known, escaped=True)
     for value, hit in values.items():
         needles = forms(value)
         for table, column, cell, when in cells:

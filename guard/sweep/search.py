@@ -1,13 +1,14 @@
 """The secrets in one store: which values, where (line, or table and column), when.
 
-One pass of the engine over the raw bytes finds what a rule recognises as it is written. JSON
-escapes hide some values from that pass (a key block whose newlines are ``\\n``, a password
-between ``\\"`` quotes), so the lines where a rule keyword occurs near a backslash are decoded,
-and their strings that differ from their raw form are scanned again, in one batch: a line with no
-keyword hit is never decoded. Then every value found, and every known value of the project's
-sensitive files, is located in the raw bytes in each form JSON can give it (``forms``): those
-are the spans a scrub replaces. Timestamps come from the records (``timestamp``, ``ts``, a
-shell history's own), else from the file's modification time.
+One pass of the engine finds them. For JSON stores it runs over an unescaped view of the bytes
+(``unescape``: ``\\n`` a newline, ``\\"`` a quote, … by a few ``bytes.replace`` over the whole
+buffer, no JSON decoding), so that a key block whose newlines are escapes, or a password between
+escaped quotes, looks to the rules as it looked in the tool's output; the JSON structure around
+stays as it is, so keys stay next to their values. Then every value found, and every known value
+of the project's sensitive files, is located in the raw bytes in each form JSON can give it
+(``forms``): those are the spans a scrub replaces. Only a line that holds a secret is decoded, for
+its timestamp (``timestamp``, ``ts``…; a shell history's own), else the file's modification time
+stands for it.
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ from guard.sweep.hits import Hit, StoreResult
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
     from guard.judge import Judge
     from guard.sweep.known import Known
     from guard.sweep.stores import Store
 
-NEAR = 512  # a backslash this close to a keyword makes its line worth decoding
 MIN_CELL = 8  # shorter SQLite cells hold no secret worth a scan
 
 
@@ -43,29 +42,30 @@ def search(store: Store, judge: Judge, known: Known, roots: list[str]) -> StoreR
     result.size = len(data)
     result.mtime = st.st_mtime
     escaped = store.kind in ("jsonl", "json")
-    decoded = _decoded_batch(data, judge, store.kind == "jsonl", result) if escaped else b""
     hint = store.path if store.kind == "text" else "transcript.txt"
-    values = find_values(data, decoded, hint, store.project, judge, known, escaped)
-    json_forms = store.kind in ("jsonl", "json")
+    values = find_values(data, hint, store.project, judge, known, escaped)
     lines = _LineIndex(data)
+    times = _Times(data, lines, store)
     for value, hit in values.items():
-        for form in forms(value) if json_forms else (value,):
+        for form in forms(value) if escaped else (value,):
             pos = data.find(form)
             while pos != -1:
-                line = lines.number(pos)
-                hit.lines.append(line)
-                hit.seen(_when(data, pos, lines, store) or result.mtime)
+                hit.lines.append(lines.number(pos))
+                hit.seen(times.at(pos) or result.mtime)
                 pos = data.find(form, pos + len(form))
         if hit.count:
             result.hits.append(hit)
+    if times.malformed:
+        result.notes.append(f"{times.malformed} line(s) holding a secret are not valid JSON: "
+                            "read (and scrubbed) as text")
     return result
 
 
-def find_values(data: bytes, decoded: bytes, hint: str, project: str | None, judge: Judge,
-                known: Known, escaped: bool) -> dict[bytes, Hit]:
-    """Every secret value in ``data``: what the engine finds in it and in ``decoded`` (the
-    decoded JSON strings that differ from their raw form), and the known values of
-    ``project``'s sensitive files that occur in it (``escaped``: as JSON may write them)."""
+def find_values(data: bytes, hint: str, project: str | None, judge: Judge, known: Known,
+                escaped: bool) -> dict[bytes, Hit]:
+    """Every secret value in ``data``: what the engine finds in it (``escaped``: JSON text, in
+    its unescaped view), and the known values of ``project``'s sensitive files that occur in it
+    (as JSON may write them)."""
     found: dict[bytes, Hit] = {}
     pack = judge.pack
 
@@ -75,12 +75,8 @@ def find_values(data: bytes, decoded: bytes, hint: str, project: str | None, jud
             found[value] = Hit(value, rule_id, description, confidence,
                                rule.provider if rule is not None else "")
 
-    for f in judge.secrets(data, hint)[0]:
-        if not (escaped and b"\\" in f.secret):  # an escape inside: the decoded pass sees it
-            add(f.secret, f.rule_id, f.description, f.confidence)
-    if decoded:
-        for f in judge.secrets(decoded, hint)[0]:
-            add(f.secret, f.rule_id, f.description, f.confidence)
+    for f in judge.secrets(unescape(data) if escaped else data, hint)[0]:
+        add(f.secret, f.rule_id, f.description, f.confidence)
     for value, (_path, label) in known.values(project).items():
         if value in data or (escaped and any(form in data for form in forms(value)[1:])):
             rule = pack.by_id.get(label)
@@ -89,51 +85,25 @@ def find_values(data: bytes, decoded: bytes, hint: str, project: str | None, jud
     return found
 
 
-def _decoded_batch(data: bytes, judge: Judge, lines: bool, result: StoreResult) -> bytes:
-    """The decoded strings of the JSON records worth decoding, joined by newlines: those whose
-    raw form differs (escapes), from the lines where a keyword stands near a backslash."""
-    import json
+_SENTINEL = b"\x00"
+_ESCAPES = ((b'\\"', b'"'), (b"\\n", b"\n"), (b"\\t", b"\t"), (b"\\r", b"\r"),
+            (b"\\/", b"/"))
 
+
+def unescape(data: bytes) -> bytes:
+    """JSON text with its escapes undone where they stand (``\\uXXXX`` excepted): what a tool
+    printed, inside the records' structure. Not JSON any more; for the rules' eyes only."""
     if b"\\" not in data:
-        return b""
-    starts: list[int] = []
-    last_stop = -1
-    for _kw, end in judge.engine.prefilter.hits(data):
-        if end <= last_stop:
-            continue
-        start = data.rfind(b"\n", 0, end) + 1 if lines else 0
-        stop = data.find(b"\n", end) if lines else len(data)
-        stop = len(data) if stop == -1 else stop
-        last_stop = stop
-        if data.find(b"\\", max(start, end - NEAR), min(stop, end + NEAR)) != -1:
-            starts.append(start)
-    out: list[str] = []
-    malformed = 0
-    for start in dict.fromkeys(starts):
-        stop = data.find(b"\n", start) if lines else len(data)
-        try:
-            record = json.loads(data[start:len(data) if stop == -1 else stop])
-        except ValueError:  # bad UTF-8 or not JSON: its raw bytes were scanned, as text
-            malformed += 1
-            continue
-        out.extend(s for s in strings(record) if len(s) >= MIN_CELL and
-                   ("\n" in s or '"' in s or "\\" in s or "\t" in s or "\r" in s))
-    if malformed:
-        result.notes.append(f"{malformed} record(s) that are not valid JSON, scanned as text")
-    return "\n".join(out).encode("utf-8", "surrogatepass") if out else b""
+        return data
+    if _SENTINEL in data:  # not JSON text: a NUL would be taken for an escaped backslash
+        import re
 
-
-def strings(node: object) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+        table = {b'"': b'"', b"n": b"\n", b"t": b"\t", b"r": b"\r", b"/": b"/", b"\\": b"\\"}
+        return re.sub(rb'\\(["ntr/\\])', lambda m: table[m.group(1)], data)
+    data = data.replace(b"\\\\", _SENTINEL)
+    for escape, char in _ESCAPES:
+        data = data.replace(escape, char)
+    return data.replace(_SENTINEL, b"\\")
 
 
 def forms(value: bytes) -> list[bytes]:
@@ -183,19 +153,42 @@ _AIDER = re.compile(rb"^# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)
 _STAMP_KEYS = ("timestamp", "ts", "created_at", "createdAt", "time", "lastUpdated", "startTime")
 
 
-def _when(data: bytes, pos: int, lines: _LineIndex, store: Store) -> float | None:
-    """When the record holding ``pos`` was written, by the record itself."""
-    start, stop = lines.bounds(pos)
-    if store.kind == "jsonl":
-        import json
+class _Times:
+    """When the record holding an offset was written, by the record itself; each line decoded
+    once, and only a line that holds a secret."""
 
-        try:
-            record = json.loads(data[start:stop])
-        except ValueError:
+    def __init__(self, data: bytes, lines: _LineIndex, store: Store) -> None:
+        self.data = data
+        self.lines = lines
+        self.store = store
+        self.cache: dict[int, float | None] = {}
+        self.malformed = 0
+
+    def at(self, pos: int) -> float | None:
+        start, stop = self.lines.bounds(pos)
+        if start not in self.cache:
+            self.cache[start] = self._when(start, stop, pos)
+        return self.cache[start]
+
+    def _when(self, start: int, stop: int, pos: int) -> float | None:
+        data = self.data
+        if self.store.kind == "jsonl":
+            import json
+
+            try:
+                record = json.loads(data[start:stop])
+            except ValueError:
+                self.malformed += 1
+                return None
+            return stamp_of(record)
+        if self.store.kind != "text":
             return None
-        return stamp_of(record)
-    if store.kind != "text":
-        return None
+        return _text_when(data, start, stop, pos)
+
+
+def _text_when(data: bytes, start: int, stop: int, pos: int) -> float | None:
+    """A shell history's time of the command at ``start``..``stop`` (zsh's extended history,
+    bash's HISTTIMEFORMAT comments, fish's ``when:``), or the start of Aider's chat."""
     line = data[start:stop]
     m = _ZSH.match(line)
     if m:

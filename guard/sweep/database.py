@@ -117,6 +117,8 @@ def scrub(path: str, replacements: dict[bytes, bytes]) -> int:
                     new = new.replace(form, holder)
             if new != cell:
                 updates.append((table, column, cell, new))
+        # the old cells' bytes are overwritten with zeros, not left in free pages
+        db.execute("PRAGMA secure_delete = ON")
         with db:
             for table, column, old, new in updates:
                 typed = _typed(db, table, column, old, new)

@@ -131,13 +131,13 @@ def claude(home: str) -> Iterator[Store]:
     v = VERIFIED["claude"]
     for path in walk(os.path.join(base, "projects"), lambda rel, name: name.endswith(".jsonl")):
         yield Store("claude", path, "jsonl", "transcript", _project_in(path), v)
-    for rel, kind, label in ((".claude.json", "json", "state and prompt history"),
-                             (".claude/history.jsonl", "jsonl", "prompt history"),
-                             (".claude/settings.json", "json", "settings"),
-                             (".claude/settings.local.json", "json", "settings")):
+    for rel, kind, label, seen in ((".claude.json", "json", "state and prompt history", v),
+                                   (".claude/history.jsonl", "jsonl", "prompt history", ""),
+                                   (".claude/settings.json", "json", "settings", ""),
+                                   (".claude/settings.local.json", "json", "settings", "")):
         path = os.path.join(home, rel)
-        if _is_file(path):
-            yield Store("claude", path, kind, label, None, v)
+        if _is_file(path):  # `claude -p` writes no prompt history: those are read generically
+            yield Store("claude", path, kind, label, None, seen)
     for sub, label in (("shell-snapshots", "shell snapshot"), ("file-history", "file backup")):
         for path in walk(os.path.join(base, sub)):
             yield Store("claude", path, "text", label)
@@ -164,7 +164,7 @@ def project_settings(project: str) -> Iterator[Store]:
     for rel in (".claude/settings.local.json", ".claude/settings.json"):
         path = os.path.join(project, rel)
         if _is_file(path):
-            yield Store("claude", path, "json", "project settings", project, VERIFIED["claude"])
+            yield Store("claude", path, "json", "project settings", project)
 
 
 # --- Codex CLI ------------------------------------------------------------------------------------
@@ -182,8 +182,8 @@ def codex(home: str, codex_home: str | None = None) -> Iterator[Store]:
         for path in walk(os.path.join(base, sub), lambda rel, name: name.endswith(".jsonl")):
             yield Store("codex", path, "jsonl", "transcript", _project_in(path), v)
     path = os.path.join(base, "history.jsonl")
-    if _is_file(path):
-        yield Store("codex", path, "jsonl", "prompt history", None, v)
+    if _is_file(path):  # interactive sessions only: `codex exec` writes none (unverified)
+        yield Store("codex", path, "jsonl", "prompt history")
     try:
         names = sorted(os.listdir(base))
     except OSError:
@@ -216,7 +216,7 @@ def qwen(home: str) -> Iterator[Store]:
         if path.endswith(".jsonl"):
             yield Store("qwen", path, "jsonl", "transcript", _project_in(path), VERIFIED["qwen"])
     for path in walk(os.path.join(base, "debug")):
-        yield Store("qwen", path, "text", "debug log")
+        yield Store("qwen", path, "text", "debug log", None, VERIFIED["qwen"])
 
 
 def _gemini_like(agent: str, base: str, tmp: str) -> Iterator[Store]:

@@ -127,3 +127,21 @@ def test_bad_stores_are_skipped_never_raised(tmp_path: Path) -> None:
         assert "unreadable" in (skipped["locked.jsonl"] or "")
     bad = next(r for r in result.results if r.store.path.endswith("bad.jsonl"))
     assert bad.skip is None and bad.hits  # scanned as text
+
+
+def test_a_store_over_max_scan_size_is_skipped(tmp_path: Path) -> None:
+    home, project = fakehome.build(tmp_path)
+    cfg = config_mod.Config()
+    cfg.max_scan_size = 100
+    result = result_mod.sweep(str(home), cfg, agents=["claude"], cwd_project=str(project))
+    transcript = next(r for r in result.results if r.store.label == "transcript")
+    assert transcript.skip and transcript.skip.startswith("too big")
+
+
+def test_verified_stores_name_the_client_version(tmp_path: Path) -> None:
+    home, project = fakehome.build(tmp_path)
+    found = {s.path: s for s in stores.discover(str(home), cwd_project=str(project))}
+    transcripts = [s for s in found.values() if s.label == "transcript"]
+    assert all(s.verified for s in transcripts if s.agent != "copilot")
+    assert not any(s.verified for s in found.values() if s.agent in ("copilot", "aider",
+                                                                     "shell"))

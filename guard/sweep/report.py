@@ -106,7 +106,7 @@ def render_text(result: SweepResult, stream: SupportsWrite[str], verbose: bool =
             where = f"lines {_lines(hit.lines)}" if not hit.places else \
                 ", ".join(sorted(set(hit.places)))
             project = f", project {_tilde(r.store.project, home)}" if r.store.project else ""
-            when = _short(hit.first) if hit.first == hit.last else \
+            when = _short(hit.first) if _short(hit.first) == _short(hit.last) else \
                 f"{_short(hit.first)} .. {_short(hit.last)}"
             stream.write(f"  {r.store.agent:<7} {_tilde(r.store.path, home)} ({r.store.label}"
                          f"{project}): {hit.count}x, {where}; seen {when}\n")

@@ -17,6 +17,7 @@ import os
 import re
 from datetime import UTC
 
+from guard.detect.finding import fingerprint
 from guard.sweep import files
 from guard.sweep.hits import Hit, StoreResult
 
@@ -77,7 +78,10 @@ def find_values(data: bytes, hint: str, project: str | None, judge: Judge, known
 
     for f in judge.secrets(unescape(data) if escaped else data, hint)[0]:
         add(f.secret, f.rule_id, f.description, f.confidence)
+    allowed = judge.config.allow_fingerprints
     for value, (_path, label) in known.values(project).items():
+        if allowed and fingerprint(value) in allowed:
+            continue
         if value in data or (escaped and any(form in data for form in forms(value)[1:])):
             rule = pack.by_id.get(label)
             add(value, label, rule.description if rule else "value of a sensitive file",

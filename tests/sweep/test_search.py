@@ -12,7 +12,7 @@ from guard import config as config_mod
 from guard.detect.finding import fingerprint
 from guard.sweep import result as result_mod
 from guard.sweep import stores
-from guard.sweep.search import forms, parse_time
+from guard.sweep.search import forms, parse_time, unescape
 from tests.sweep import fakehome
 from tests.sweep.fakehome import GITHUB, PASSWORD, PRIVATE_KEY, STRIPE
 
@@ -97,6 +97,12 @@ def test_forms_cover_json_escapes() -> None:
     assert b"caf\\u00e9" in forms("café".encode())
 
 
+def test_unescape_undoes_json_escapes_only() -> None:
+    assert unescape(b'a\\nb \\"q\\" c\\\\nd e\\/f') == b'a\nb "q" c\\nd e/f'
+    assert unescape(b'\0 a\\nb c\\\\n') == b'\0 a\nb c\\n'  # no sentinel misread
+    assert unescape(b"plain") == b"plain"
+
+
 def test_parse_since() -> None:
     assert result_mod.parse_since("2026-01-31") == parse_time("2026-01-31")
     assert result_mod.parse_since("30d") is not None
@@ -127,6 +133,7 @@ def test_bad_stores_are_skipped_never_raised(tmp_path: Path) -> None:
         assert "unreadable" in (skipped["locked.jsonl"] or "")
     bad = next(r for r in result.results if r.store.path.endswith("bad.jsonl"))
     assert bad.skip is None and bad.hits  # scanned as text
+    assert bad.notes and "not valid JSON" in bad.notes[0]
 
 
 def test_a_store_over_max_scan_size_is_skipped(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
 
+    from guard.sweep.hits import StoreResult
     from guard.sweep.result import SweepResult
 
 HOME_ENV = "GUARD_SWEEP_HOME"  # the home to sweep instead of $HOME (tests, another account)
@@ -41,12 +42,16 @@ def run(*, home: str | None = None, fmt: str = "text", output: str | None = None
     result = result_mod.sweep(home, cfg, agents=agents, project=project,
                               since=result_mod.parse_since(since), cwd_project=cwd_project,
                               codex_home=codex_home)
-    if not project and not agents and since is None:
+    whole = not project and not agents and since is None  # what doctor may speak of
+    if whole:
         result_mod.remember(result)
     _emit(result, fmt, output, verbose)
     if not scrub or not result.secrets:
         return 1 if result.secrets else 0
-    return _scrub(result, home, yes, stdin or sys.stdin)
+    left = _scrub(result, home, yes, stdin or sys.stdin)
+    if whole and left is not None:
+        result_mod.remember(result, left)
+    return 1 if left is None or left else 0
 
 
 def _emit(result: SweepResult, fmt: str, output: str | None, verbose: bool) -> None:
@@ -66,7 +71,9 @@ def _emit(result: SweepResult, fmt: str, output: str | None, verbose: bool) -> N
         report.render(result, fmt, sys.stdout, verbose)
 
 
-def _scrub(result: SweepResult, home: str, yes: bool, stdin: TextIO) -> int:
+def _scrub(result: SweepResult, home: str, yes: bool, stdin: TextIO) -> list[StoreResult] | None:
+    """Scrub the stores holding secrets; the stores left unscrubbed, or None when the user
+    said no."""
     from guard.sweep import procs, scrub
 
     targets = result.with_secrets
@@ -91,12 +98,12 @@ def _scrub(result: SweepResult, home: str, yes: bool, stdin: TextIO) -> int:
         sys.stderr.flush()
         if stdin.readline().strip().lower() not in ("y", "yes"):
             sys.stderr.write("guard: sweep: nothing changed.\n")
-            return 1
-    left = 0
+            return None
+    left = []
     for r in targets:
         outcome = scrub.scrub(r, home)
         if outcome.error:
-            left += 1
+            left.append(r)
             sys.stderr.write(f"guard: sweep: {r.store.path}: {outcome.error}\n")
         else:
             sys.stderr.write(f"guard: sweep: scrubbed {r.store.path} ({outcome.replaced} "
@@ -106,6 +113,5 @@ def _scrub(result: SweepResult, home: str, yes: bool, stdin: TextIO) -> int:
                          "it back on exit: reload the scrubbed file in each (bash: `history -c; "
                          "history -r`; zsh: `fc -R`) or close them.\n")
     if left:
-        sys.stderr.write(f"guard: sweep: {left} store(s) left unchanged.\n")
-        return 1
-    return 0
+        sys.stderr.write(f"guard: sweep: {len(left)} store(s) left unchanged.\n")
+    return left

@@ -152,14 +152,17 @@ def sweep(home: str, cfg: config_mod.Config, *, agents: list[str] | None = None,
     return result
 
 
-def remember(result: SweepResult) -> None:
-    """Counts of this sweep in Guard's cache, for `guard doctor` (no value, no fingerprint)."""
+def remember(result: SweepResult, left: list[StoreResult] | None = None) -> None:
+    """Counts of this sweep in Guard's cache, for `guard doctor` (no value, no fingerprint);
+    after a scrub, ``left``: the stores it could not scrub."""
     import json
 
     from guard.cache import cache_dir
 
-    record = {"time": time.time(), "home": result.home, "secrets": len(result.secrets),
-              "stores": len(result.with_secrets), "read": len(result.read)}
+    holding = result.with_secrets if left is None else left
+    secrets = {h.value for r in holding for h in r.hits}
+    record = {"time": time.time(), "home": result.home, "secrets": len(secrets),
+              "stores": len(holding), "read": len(result.read)}
     path = os.path.join(cache_dir(), LAST_RUN)
     try:
         os.makedirs(cache_dir(), exist_ok=True)

@@ -105,8 +105,34 @@ def test_doctor_tells_what_the_last_sweep_found(run_guard: RunGuard, tmp_path: P
     proc = run_guard("doctor", cwd=project, env=env)
     assert "11 store(s) held 4 secret(s)" in proc.stdout, proc.stdout
     assert time.monotonic() - started < 10
+    run_guard("sweep", "--scrub", "--yes", cwd=project, env=env)
+    proc = run_guard("doctor", cwd=project, env=env)
+    assert "no secret in any store at the last sweep" in proc.stdout, proc.stdout
 
 
 def test_help_lists_sweep(run_guard: RunGuard, tmp_path: Path) -> None:
     proc = run_guard("--help", cwd=tmp_path)
     assert "guard sweep" in proc.stdout
+
+
+@pytest.mark.parametrize("answer", ["n", "y"])
+def test_scrub_asks_on_a_terminal(run_guard: RunGuard, tmp_path: Path, answer: str) -> None:
+    import os
+    import pty
+
+    home, project = fakehome.build(tmp_path)
+    master, slave = pty.openpty()
+    os.write(master, f"{answer}\n".encode())
+    try:
+        proc = run_guard("sweep", "--home", home, "--scrub", cwd=project, stdin=slave)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert "[y/N]" in proc.stderr
+    transcript = next((home / ".qwen").rglob("*.jsonl")).read_bytes()
+    if answer == "n":
+        assert proc.returncode == 1 and "nothing changed" in proc.stderr
+        assert STRIPE.encode() in transcript
+    else:
+        assert proc.returncode == 0, proc.stderr
+        assert STRIPE.encode() not in transcript

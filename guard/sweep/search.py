@@ -163,6 +163,7 @@ class _LineIndex:
 _ZSH = re.compile(rb"^: (\d{9,11}):\d+;")
 _BASH = re.compile(rb"^#(\d{9,11})\s*$")
 _FISH = re.compile(rb"^\s+when: (\d{9,11})\s*$")
+_AIDER_INPUT = re.compile(rb"^# (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)\s*$")
 _AIDER = re.compile(rb"^# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", re.M)
 _STAMP_KEYS = ("timestamp", "ts", "created_at", "createdAt", "time", "lastUpdated", "startTime")
 
@@ -212,6 +213,9 @@ def _text_when(data: bytes, start: int, stop: int, pos: int) -> float | None:
         m = _BASH.match(prev)
         if m:
             return float(m.group(1))
+        m = _AIDER_INPUT.match(prev)
+        if m:
+            return parse_time(m.group(1).decode())
     following = data[stop + 1:stop + 200].split(b"\n")[:2]
     for text in following:
         m = _FISH.match(text)

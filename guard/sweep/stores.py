@@ -23,6 +23,7 @@ VERIFIED = {
     "codex": "codex-cli 0.171.0",
     "gemini": "Gemini CLI 0.61.0",
     "qwen": "Qwen Code 0.15.10",
+    "aider": "aider 0.86.2",
 }
 AGENTS = ("claude", "codex", "gemini", "qwen", "copilot", "aider", "shell")
 KINDS = ("jsonl", "json", "text", "sqlite")
@@ -271,19 +272,25 @@ def copilot(home: str) -> Iterator[Store]:
         yield Store("copilot", path, "json", "prompt history")
 
 
-# --- Aider (unverified) and shells ----------------------------------------------------------------
+# --- Aider and shells -----------------------------------------------------------------------------
 
-AIDER_FILES = (".aider.chat.history.md", ".aider.input.history", ".aider.llm.history")
+AIDER_FILES = ((".aider.chat.history.md", "chat history"),
+               (".aider.input.history", "input history"),
+               (".aider.llm.history", "LLM traffic log"))
 
 
 def aider(projects: list[str]) -> Iterator[Store]:
-    """Aider, UNVERIFIED (not installed here): its chat, input and LLM histories, which it writes
-    into the repository it runs in (documented defaults), read as text."""
+    """Aider (verified): the chat history (Markdown: ``# aider chat started at …``, the command
+    line, each prompt as ``#### …`` and the replies) and the input history (``# <time>`` then
+    ``+<prompt line>``), which it writes into the directory it runs in, read as text;
+    ``.aider.llm.history`` (with ``--llm-history-file``: every request, file contents included)
+    unverified, as text too."""
     for project in projects:
-        for name in AIDER_FILES:
+        for name, label in AIDER_FILES:
             path = os.path.join(project, name)
             if _is_file(path):
-                yield Store("aider", path, "text", "chat history", project)
+                verified = VERIFIED["aider"] if "llm" not in name else ""
+                yield Store("aider", path, "text", label, project, verified)
 
 
 SHELL_FILES = (".bash_history", ".zsh_history", ".histfile", ".sh_history",

@@ -150,5 +150,5 @@ def test_verified_stores_name_the_client_version(tmp_path: Path) -> None:
     found = {s.path: s for s in stores.discover(str(home), cwd_project=str(project))}
     transcripts = [s for s in found.values() if s.label == "transcript"]
     assert all(s.verified for s in transcripts if s.agent != "copilot")
-    assert not any(s.verified for s in found.values() if s.agent in ("copilot", "aider",
-                                                                     "shell"))
+    assert not any(s.verified for s in found.values() if s.agent in ("copilot", "shell"))
+    assert all(s.verified == "aider 0.86.2" for s in found.values() if s.agent == "aider")

@@ -152,3 +152,64 @@ def test_sweep_finds_scrubs_and_the_client_resumes(tmp_path: Path, name: str) ->
     # 4. nothing left
     proc = sweep(repo, env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --- Aider (when installed: not among the npm clients CI installs) ---------------------------------
+
+PASTED = "sk_live_" + "51GuardPastedAiderXyZaBcD7788"  # pragma: allowlist secret
+
+
+def aider_exe() -> str:
+    """Aider's executable: GUARD_E2E_AIDER, else `aider` on PATH; the test skips without it (CI
+    does not install it: `pip install aider-chat` in a venv of its own, then point
+    GUARD_E2E_AIDER at its bin/aider)."""
+    import os
+    import shutil
+
+    exe = os.environ.get("GUARD_E2E_AIDER") or shutil.which("aider")
+    if not exe:
+        pytest.skip("aider is not installed (GUARD_E2E_AIDER=/path/to/bin/aider runs this test)")
+    return exe
+
+
+def aider_run(exe: str, repo: Path, env: dict[str, str], mock: MockModel,
+              resume: bool) -> None:
+    env = dict(env, OPENAI_API_KEY="dummy-e2e-key", OPENAI_API_BASE=f"{mock.url}/v1")
+    message = RESUMED if resume else f"Use {PASTED} as the payments key. What is in .env?"
+    args = [exe, "--model", "openai/mock-model", "--no-git", "--yes-always",
+            "--no-check-update", "--analytics-disable", "--no-show-model-warnings",
+            "--no-pretty", "--no-stream", "--message", message]
+    args += ["--restore-chat-history"] if resume else [".env"]
+    run_client(args, repo, env, "aider")
+
+
+@pytest.mark.slow
+def test_sweep_finds_scrubs_and_aider_restores_its_chat(tmp_path: Path) -> None:
+    exe = aider_exe()
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    with MockModel([]) as mock:
+        aider_run(exe, repo, env, mock, False)
+        assert PASTED.encode() in mock.seen() and CANARY.encode() in mock.seen()
+    histories = [repo / ".aider.chat.history.md", repo / ".aider.input.history"]
+    assert all(PASTED.encode() in p.read_bytes() for p in histories)
+
+    proc = sweep(repo, env, "--format", "json", "--agent", "aider")
+    assert proc.returncode == 1, proc.stderr
+    assert PASTED not in proc.stdout
+    report = json.loads(proc.stdout)
+    secret = next(s for s in report["secrets"]
+                  if s["fingerprint"] == fingerprint(PASTED.encode()))
+    assert {e["store"] for e in secret["seen_in"]} == {str(p) for p in histories}
+    assert all(e["first_seen"] and e["project"] == str(repo) for e in secret["seen_in"])
+
+    proc = sweep(repo, env, "--agent", "aider", "--scrub", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    assert not any(PASTED.encode() in p.read_bytes() for p in histories)
+
+    with MockModel([]) as mock:  # the scrubbed chat is restored and sent again
+        aider_run(exe, repo, env, mock, True)
+        resumed = mock.seen()
+    assert RESUMED.encode() in resumed and PASTED.encode() not in resumed
+    assert b"<redacted:stripe-live-secret-key" in resumed
+    assert sweep(repo, env, "--agent", "aider").returncode == 0

@@ -154,7 +154,7 @@ def test_sweep_finds_scrubs_and_the_client_resumes(tmp_path: Path, name: str) ->
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-# --- Aider (when installed: not among the npm clients CI installs) ---------------------------------
+# --- Aider (when installed: not among the npm clients CI installs) --------------------------------
 
 PASTED = "sk_live_" + "51GuardPastedAiderXyZaBcD7788"  # pragma: allowlist secret
 

@@ -125,8 +125,12 @@ def test_bad_stores_are_skipped_never_raised(tmp_path: Path) -> None:
     locked = sessions / "locked.jsonl"
     locked.write_text("{}\n")
     locked.chmod(0)
+    (sessions / "gone.jsonl").symlink_to(sessions / "missing.jsonl")
+    (home / ".codex" / "broken_1.sqlite").write_bytes(b"not a database at all, " * 10)
     result = result_mod.sweep(str(home), config_mod.Config(), cwd_project=str(project))
     skipped = {os.path.basename(r.store.path): r.skip for r in result.skipped}
+    assert "unreadable" in (skipped["gone.jsonl"] or "")
+    assert skipped["broken_1.sqlite"] == "not a SQLite database"
     assert "FIFO" in (skipped["fifo.jsonl"] or "")
     assert "out of the home" in (skipped["link.jsonl"] or "")
     if os.geteuid() != 0:

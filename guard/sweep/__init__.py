@@ -6,8 +6,8 @@ repository itself; shells keep what was typed. The sweep reads those stores:
 
 - ``stores``: where each client keeps what, one small function per client, each verified against
   what the real client writes (see each function) or marked unverified and read as text;
-- ``search``: the secrets in one store, by its format (JSON lines, JSON, text, SQLite), without a
-  value ever leaving memory;
+- ``search``: the secrets in one store, by its format (JSON lines, JSON, text), without a value
+  ever leaving memory; ``database``: the same for SQLite stores (Codex CLI's);
 - ``known``: the values of the user's own sensitive files today (the redactor's known values),
   to say which file still holds a secret an assistant saw;
 - ``result``: secrets grouped by fingerprint across stores, and the "rotate these" list;

@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-    from guard.sweep.result import Secret, SweepResult
+    from guard.sweep.result import SweepResult
 
 SCHEMA_VERSION = 1
 
@@ -215,7 +215,3 @@ def render(result: SweepResult, fmt: str, stream: SupportsWrite[str],
         render_sarif(result, stream)
     else:
         render_text(result, stream, verbose)
-
-
-def secret_line(s: Secret) -> str:
-    return f"{s.rule_id} {s.masked} fp={s.fingerprint}"

@@ -13,7 +13,6 @@ stands for it.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC
 
@@ -261,10 +260,3 @@ def parse_time(value: object) -> float | None:
             parsed = parsed.replace(tzinfo=UTC)
         return parsed.timestamp()
     return None
-
-
-def mtime(path: str) -> float | None:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return None

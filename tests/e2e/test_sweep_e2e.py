@@ -213,3 +213,54 @@ def test_sweep_finds_scrubs_and_aider_restores_its_chat(tmp_path: Path) -> None:
     assert RESUMED.encode() in resumed and PASTED.encode() not in resumed
     assert b"<redacted:stripe-live-secret-key" in resumed
     assert sweep(repo, env, "--agent", "aider").returncode == 0
+
+
+# --- a scrub under a running client ---------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["claude", "codex"])
+def test_scrub_refuses_while_the_client_runs(tmp_path: Path, name: str) -> None:
+    """A real client session for this home, waiting on a model that never answers: the scrub
+    names it and how to end it, and changes nothing."""
+    import socket
+    import time
+
+    exe = client(name)
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    runner, steps = CLIENTS[name]
+    with MockModel(steps) as mock:  # a first session leaves the canary in the store
+        runner(exe, repo, home, env, mock, False)
+    before = {p: p.read_bytes() for p in map(Path, holding(home, CANARY.encode()))}
+    assert before
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    if name == "claude":
+        args = [str(exe), "-p", "hi"]
+        run_env = dict(env, ANTHROPIC_BASE_URL=url, ANTHROPIC_API_KEY="sk-ant-dummy-e2e")
+    else:
+        (home / ".codex" / "config.toml").write_text(
+            'model = "mock-model"\nmodel_provider = "mock"\n[model_providers.mock]\n'
+            f'name = "mock"\nbase_url = "{url}/v1"\nwire_api = "responses"\n'
+            'env_key = "MOCK_API_KEY"\n')
+        args = [str(exe), "exec", "--skip-git-repo-check", "hi"]
+        run_env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+    running = subprocess.Popen(args, cwd=repo, env=run_env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        time.sleep(3)
+        assert running.poll() is None, f"{name} did not keep running"
+        proc = sweep(repo, env, "--scrub", "--yes")
+    finally:
+        import os
+        import signal
+
+        os.killpg(running.pid, signal.SIGKILL)  # the client and the processes it started
+        running.wait()
+        silent.close()
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"{name} is running (pid " in proc.stderr and str(running.pid) in proc.stderr
+    assert all(p.read_bytes() == data for p, data in before.items())

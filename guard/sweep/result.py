@@ -127,7 +127,12 @@ def sweep(home: str, cfg: config_mod.Config, *, agents: list[str] | None = None,
 
     for store in found:
         roots = [home] + ([store.project] if store.project else [])
-        if store.kind == "sqlite":
+        if store.kind == "gitdir":
+            r = StoreResult(store)
+            r.skip = ("snapshots of the project's files in a git repository (compressed): not "
+                      "read; delete this folder to drop them, as Gemini CLI's /restore needs "
+                      "them only to undo its edits")
+        elif store.kind == "sqlite":
             r = StoreResult(store)
             try:
                 path = files.resolve(store.path, roots)

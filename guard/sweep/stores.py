@@ -26,7 +26,7 @@ VERIFIED = {
     "aider": "aider 0.86.2",
 }
 AGENTS = ("claude", "codex", "gemini", "qwen", "copilot", "aider", "shell")
-KINDS = ("jsonl", "json", "text", "sqlite")
+KINDS = ("jsonl", "json", "text", "sqlite", "gitdir")
 WALK_LIMIT = 200_000  # entries looked at under one client's folder
 _CWD = re.compile(rb'"cwd"\s*:\s*"((?:[^"\\]|\\.)*)"')
 HEAD = 64 * 1024  # bytes of a transcript read to find its project
@@ -203,8 +203,30 @@ def gemini(home: str) -> Iterator[Store]:
     """Gemini CLI (verified on chats): ``~/.gemini/tmp/<project>/chats/session-*.jsonl`` (0.61:
     a metadata line, then messages and ``{"$set": …}`` updates; older versions write
     ``session-*.json`` documents), ``logs.json`` (prompts) and ``checkpoint-*.json`` next to
-    them; ``.project_root`` in each project folder names the project."""
-    yield from _gemini_like("gemini", os.path.join(home, ".gemini"), "tmp")
+    them; ``.project_root`` in each project folder names the project. With checkpointing on,
+    ``~/.gemini/history/<project>/`` is a git repository of snapshots of the project's files
+    (seen with its empty first commit): a "gitdir" store, reported, not read (its objects are
+    compressed) once it holds more than that first commit."""
+    base = os.path.join(home, ".gemini")
+    yield from _gemini_like("gemini", base, "tmp")
+    top = os.path.join(base, "history")
+    try:
+        folders = sorted(os.listdir(top))
+    except OSError:
+        folders = []
+    for folder in folders:
+        directory = os.path.join(top, folder)
+        log = os.path.join(directory, ".git", "logs", "HEAD")
+        from guard.detect.formats import read_regular
+
+        try:
+            head = read_regular(log, 1 << 16)
+        except OSError:
+            continue
+        if head is None or head.count(b"\n") < 2:  # the first, empty commit alone
+            continue
+        yield Store("gemini", directory, "gitdir", "checkpoint snapshots",
+                    _read_small(os.path.join(directory, ".project_root")))
 
 
 def qwen(home: str) -> Iterator[Store]:

@@ -156,3 +156,18 @@ def test_verified_stores_name_the_client_version(tmp_path: Path) -> None:
     assert all(s.verified for s in transcripts if s.agent != "copilot")
     assert not any(s.verified for s in found.values() if s.agent in ("copilot", "shell"))
     assert all(s.verified == "aider 0.86.2" for s in found.values() if s.agent == "aider")
+
+
+def test_gemini_checkpoint_snapshots_are_reported_not_read(tmp_path: Path) -> None:
+    home, project = fakehome.build(tmp_path)
+    shadow = home / ".gemini" / "history" / "proj"
+    (shadow / ".git" / "logs").mkdir(parents=True)
+    (shadow / ".project_root").write_text(str(project))
+    log = shadow / ".git" / "logs" / "HEAD"
+    log.write_text("0 1 Gemini CLI <g@x> 1 +0000\tcommit (initial): Initial commit\n")
+    result = result_mod.sweep(str(home), config_mod.Config(), agents=["gemini"])
+    assert not any(r.store.kind == "gitdir" for r in result.results)  # nothing snapshotted
+    log.write_text(log.read_text() + "1 2 Gemini CLI <g@x> 2 +0000\tcommit: checkpoint\n")
+    result = result_mod.sweep(str(home), config_mod.Config(), agents=["gemini"])
+    gitdir = next(r for r in result.results if r.store.kind == "gitdir")
+    assert gitdir.skip and "snapshots" in gitdir.skip and gitdir.store.project == str(project)

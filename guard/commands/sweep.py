@@ -38,10 +38,13 @@ def run(*, home: str | None = None, fmt: str = "text", output: str | None = None
         raise GuardError("no such home folder", home)
     cfg = load_config(config_path, ["."])
     cwd_project = config_mod.find_root(".")
-    codex_home = None if home_given else os.environ.get("CODEX_HOME")
+    # CLAUDE_CONFIG_DIR, CODEX_HOME: where the user's own clients keep their folders
+    folders = {} if home_given else {
+        agent: os.path.abspath(os.environ[name])
+        for agent, name in stores.FOLDER_VARIABLES.items() if os.environ.get(name)}
     result = result_mod.sweep(home, cfg, agents=agents, project=project,
                               since=result_mod.parse_since(since), cwd_project=cwd_project,
-                              codex_home=codex_home)
+                              folders=folders)
     whole = not project and not agents and since is None  # what doctor may speak of
     if whole:
         result_mod.remember(result)

@@ -99,12 +99,11 @@ def parse_since(text: str | None) -> float | None:
 
 def sweep(home: str, cfg: config_mod.Config, *, agents: list[str] | None = None,
           project: str | None = None, since: float | None = None,
-          cwd_project: str | None = None, codex_home: str | None = None) -> SweepResult:
+          cwd_project: str | None = None, folders: dict[str, str] | None = None) -> SweepResult:
     """Find every store, search each, group the secrets."""
     started = time.monotonic()
     home = os.path.abspath(home)
-    found = stores_mod.discover(home, cwd_project=cwd_project, agents=agents,
-                                codex_home=codex_home)
+    found = stores_mod.discover(home, cwd_project=cwd_project, agents=agents, folders=folders)
     if project:
         project = os.path.abspath(project).rstrip("/")
         found = [s for s in found if s.project and

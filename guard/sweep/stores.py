@@ -121,37 +121,46 @@ def _project_in(path: str) -> str | None:
 
 # --- Claude Code ----------------------------------------------------------------------------------
 
-def claude(home: str) -> Iterator[Store]:
+def claude(home: str, config_dir: str | None = None) -> Iterator[Store]:
     """Claude Code (verified): ``~/.claude/projects/<slug>/<session>.jsonl`` transcripts, one
     JSON record a line, each with ``timestamp`` and ``cwd`` (subagents' in
     ``<session>/subagents/*.jsonl``); ``~/.claude.json`` (per-project state, prompt history of
-    older versions, allowed tools); ``~/.claude/history.jsonl`` (prompts) and the settings
-    files, whose ``permissions.allow`` keeps whole commands approved "always". Unverified, read
-    as text: ``~/.claude/shell-snapshots/`` and ``~/.claude/file-history/``."""
-    base = os.path.join(home, ".claude")
+    older versions, allowed tools) and its copies in ``~/.claude/backups/``. With
+    ``CLAUDE_CONFIG_DIR`` (verified too), all of them live in that folder, ``.claude.json``
+    included. Read generically: ``history.jsonl`` (prompts) and the settings files, whose
+    ``permissions.allow`` keeps whole commands approved "always" (interactive sessions write
+    them, not ``claude -p``); as text: ``shell-snapshots/`` and ``file-history/``."""
+    base = config_dir or os.path.join(home, ".claude")
+    state = os.path.join(config_dir, ".claude.json") if config_dir else \
+        os.path.join(home, ".claude.json")
     v = VERIFIED["claude"]
     for path in walk(os.path.join(base, "projects"), lambda rel, name: name.endswith(".jsonl")):
         yield Store("claude", path, "jsonl", "transcript", _project_in(path), v)
-    for rel, kind, label, seen in ((".claude.json", "json", "state and prompt history", v),
-                                   (".claude/history.jsonl", "jsonl", "prompt history", ""),
-                                   (".claude/settings.json", "json", "settings", ""),
-                                   (".claude/settings.local.json", "json", "settings", "")):
-        path = os.path.join(home, rel)
-        if _is_file(path):  # `claude -p` writes no prompt history: those are read generically
-            yield Store("claude", path, kind, label, None, seen)
+    if _is_file(state):
+        yield Store("claude", state, "json", "state and prompt history", None, v)
+    for path in walk(os.path.join(base, "backups"),
+                     lambda rel, name: name.startswith(".claude.json.backup")):
+        yield Store("claude", path, "json", "backup of its state", None, v)
+    for name, kind, label in (("history.jsonl", "jsonl", "prompt history"),
+                              ("settings.json", "json", "settings"),
+                              ("settings.local.json", "json", "settings")):
+        path = os.path.join(base, name)
+        if _is_file(path):
+            yield Store("claude", path, kind, label)
     for sub, label in (("shell-snapshots", "shell snapshot"), ("file-history", "file backup")):
         for path in walk(os.path.join(base, sub)):
             yield Store("claude", path, "text", label)
 
 
-def claude_projects(home: str) -> list[str]:
+def claude_projects(home: str, config_dir: str | None = None) -> list[str]:
     """The projects ``~/.claude.json`` knows (its ``projects`` keys)."""
     import json
 
     from guard.detect.formats import read_regular
 
+    state = os.path.join(config_dir or home, ".claude.json")
     try:
-        data = json.loads(read_regular(os.path.join(home, ".claude.json"), 64 << 20) or b"")
+        data = json.loads(read_regular(state, 64 << 20) or b"")
     except (OSError, ValueError):
         return []
     projects = data.get("projects") if isinstance(data, dict) else None
@@ -329,16 +338,21 @@ def shell(home: str) -> Iterator[Store]:
 
 # --- all of them ----------------------------------------------------------------------------------
 
+# where a client's own variable moves its folder (honoured for the user's own home only)
+FOLDER_VARIABLES = {"claude": "CLAUDE_CONFIG_DIR", "codex": "CODEX_HOME"}
+
+
 def discover(home: str, *, cwd_project: str | None = None, agents: list[str] | None = None,
-             codex_home: str | None = None) -> list[Store]:
+             folders: dict[str, str] | None = None) -> list[Store]:
     """Every store of the selected clients (default: all) for the user whose home is ``home``;
     Aider's files and the projects' own settings in every project the other stores name, and in
-    ``cwd_project``."""
+    ``cwd_project``. ``folders``: a client's folder moved by its variable (FOLDER_VARIABLES)."""
     wanted = set(agents or AGENTS)
+    folders = folders or {}
     found: list[Store] = []
     sources: dict[str, Callable[[], Iterator[Store]]] = {
-        "claude": lambda: claude(home),
-        "codex": lambda: codex(home, codex_home),
+        "claude": lambda: claude(home, folders.get("claude")),
+        "codex": lambda: codex(home, folders.get("codex")),
         "gemini": lambda: gemini(home),
         "qwen": lambda: qwen(home),
         "copilot": lambda: copilot(home),
@@ -348,7 +362,8 @@ def discover(home: str, *, cwd_project: str | None = None, agents: list[str] | N
         if name in wanted:
             found.extend(source())
     projects = sorted({s.project for s in found if s.project} |
-                      set(claude_projects(home)) | ({cwd_project} if cwd_project else set()))
+                      set(claude_projects(home, folders.get("claude"))) |
+                      ({cwd_project} if cwd_project else set()))
     projects = [p for p in projects if os.path.isdir(p)]
     if "claude" in wanted:
         for project in projects:

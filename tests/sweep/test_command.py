@@ -142,3 +142,26 @@ def test_scrub_asks_on_a_terminal(run_guard: RunGuard, tmp_path: Path, answer: s
     else:
         assert proc.returncode == 0, proc.stderr
         assert STRIPE.encode() not in transcript
+
+
+def test_claude_config_dir_is_swept_for_the_own_home(run_guard: RunGuard, tmp_path: Path) -> None:
+    """CLAUDE_CONFIG_DIR moves Claude Code's folder, .claude.json and its backups included
+    (seen with Claude Code 2.1.197); it counts for the user's own home, not for --home."""
+    home, project = fakehome.build(tmp_path)
+    moved = tmp_path / "claude-config"
+    transcript = json.dumps({"type": "user", "cwd": str(project), "timestamp": fakehome.STAMP,
+                             "message": {"content": f"deploy with {GITHUB}"}}) + "\n"
+    (moved / "projects" / "p").mkdir(parents=True)
+    (moved / "projects" / "p" / "s.jsonl").write_text(transcript)
+    (moved / "backups").mkdir()
+    (moved / "backups" / ".claude.json.backup.1").write_text(json.dumps({"k": STRIPE}))
+    env = {"HOME": str(home), "CLAUDE_CONFIG_DIR": str(moved)}
+    proc = run_guard("sweep", "--agent", "claude", "--format", "json", cwd=project, env=env)
+    stores = {e["store"] for s in json.loads(proc.stdout)["secrets"] for e in s["seen_in"]}
+    assert str(moved / "projects" / "p" / "s.jsonl") in stores
+    assert str(moved / "backups" / ".claude.json.backup.1") in stores
+    assert not any(s.startswith(str(home / ".claude") + "/") for s in stores)
+    proc = run_guard("sweep", "--home", home, "--agent", "claude", "--format", "json",
+                     cwd=project, env=env)
+    stores = {e["store"] for s in json.loads(proc.stdout)["secrets"] for e in s["seen_in"]}
+    assert not any(s.startswith(str(moved)) for s in stores)

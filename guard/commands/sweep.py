@@ -38,10 +38,8 @@ def run(*, home: str | None = None, fmt: str = "text", output: str | None = None
         raise GuardError("no such home folder", home)
     cfg = load_config(config_path, ["."])
     cwd_project = config_mod.find_root(".")
-    # CLAUDE_CONFIG_DIR, CODEX_HOME: where the user's own clients keep their folders
-    folders = {} if home_given else {
-        agent: os.path.abspath(os.environ[name])
-        for agent, name in stores.FOLDER_VARIABLES.items() if os.environ.get(name)}
+    # CLAUDE_CONFIG_DIR, CODEX_HOME…: where the user's own clients keep their folders
+    folders = {} if home_given else stores.folders_from(dict(os.environ))
     result = result_mod.sweep(home, cfg, agents=agents, project=project,
                               since=result_mod.parse_since(since), cwd_project=cwd_project,
                               folders=folders)

@@ -130,7 +130,8 @@ def render_text(result: SweepResult, stream: SupportsWrite[str], verbose: bool =
     stream.write(summary_line(result) + "\n")
     if result.secrets:
         stream.write("Run `guard sweep --scrub` to replace them with placeholders in those "
-                     "stores.\n")
+                     "stores; `guard install --all` (hooks) or `guard proxy` keeps new ones "
+                     "from reaching the assistants.\n")
 
 
 def _lines(lines: list[int]) -> str:

@@ -208,7 +208,7 @@ def codex(home: str, codex_home: str | None = None) -> Iterator[Store]:
 
 # --- Gemini CLI and Qwen Code ---------------------------------------------------------------------
 
-def gemini(home: str) -> Iterator[Store]:
+def gemini(home: str, base: str | None = None) -> Iterator[Store]:
     """Gemini CLI (verified on chats): ``~/.gemini/tmp/<project>/chats/session-*.jsonl`` (0.61:
     a metadata line, then messages and ``{"$set": …}`` updates; older versions write
     ``session-*.json`` documents), ``logs.json`` (prompts) and ``checkpoint-*.json`` next to
@@ -216,7 +216,7 @@ def gemini(home: str) -> Iterator[Store]:
     ``~/.gemini/history/<project>/`` is a git repository of snapshots of the project's files
     (seen with its empty first commit): a "gitdir" store, reported, not read (its objects are
     compressed) once it holds more than that first commit."""
-    base = os.path.join(home, ".gemini")
+    base = base or os.path.join(home, ".gemini")
     yield from _gemini_like("gemini", base, "tmp")
     top = os.path.join(base, "history")
     try:
@@ -238,11 +238,11 @@ def gemini(home: str) -> Iterator[Store]:
                     _read_small(os.path.join(directory, ".project_root")))
 
 
-def qwen(home: str) -> Iterator[Store]:
+def qwen(home: str, base: str | None = None) -> Iterator[Store]:
     """Qwen Code (verified on chats): ``~/.qwen/projects/<slug>/chats/<session>.jsonl``, one
     record a line with ``timestamp`` and ``cwd``; ``~/.qwen/tmp/<hash>/`` as Gemini CLI (logs,
     checkpoints); ``~/.qwen/debug/*.txt`` debug logs as text."""
-    base = os.path.join(home, ".qwen")
+    base = base or os.path.join(home, ".qwen")
     yield from _gemini_like("qwen", base, "tmp")
     for path in walk(os.path.join(base, "projects")):
         if path.endswith(".jsonl"):
@@ -338,8 +338,24 @@ def shell(home: str) -> Iterator[Store]:
 
 # --- all of them ----------------------------------------------------------------------------------
 
-# where a client's own variable moves its folder (honoured for the user's own home only)
-FOLDER_VARIABLES = {"claude": "CLAUDE_CONFIG_DIR", "codex": "CODEX_HOME"}
+# Where a client's own variables move its folder (honoured for the user's own home only), the
+# first one set winning, with what to append to it: Claude Code's CLAUDE_CONFIG_DIR (seen with
+# 2.1.197), Codex CLI's CODEX_HOME, and, read in their sources, Gemini CLI's GEMINI_CLI_HOME
+# (a home: its .gemini inside), Qwen Code's QWEN_RUNTIME_DIR (sessions, logs) and QWEN_HOME.
+FOLDER_VARIABLES = {"claude": (("CLAUDE_CONFIG_DIR", ""),), "codex": (("CODEX_HOME", ""),),
+                    "gemini": (("GEMINI_CLI_HOME", ".gemini"),),
+                    "qwen": (("QWEN_RUNTIME_DIR", ""), ("QWEN_HOME", ""))}
+
+
+def folders_from(environ: dict[str, str]) -> dict[str, str]:
+    """client -> its folder, as the clients' variables in ``environ`` move it."""
+    out = {}
+    for agent, variables in FOLDER_VARIABLES.items():
+        for name, inside in variables:
+            if environ.get(name):
+                out[agent] = os.path.join(os.path.abspath(environ[name]), inside).rstrip("/")
+                break
+    return out
 
 
 def discover(home: str, *, cwd_project: str | None = None, agents: list[str] | None = None,
@@ -353,8 +369,8 @@ def discover(home: str, *, cwd_project: str | None = None, agents: list[str] | N
     sources: dict[str, Callable[[], Iterator[Store]]] = {
         "claude": lambda: claude(home, folders.get("claude")),
         "codex": lambda: codex(home, folders.get("codex")),
-        "gemini": lambda: gemini(home),
-        "qwen": lambda: qwen(home),
+        "gemini": lambda: gemini(home, folders.get("gemini")),
+        "qwen": lambda: qwen(home, folders.get("qwen")),
         "copilot": lambda: copilot(home),
         "shell": lambda: shell(home),
     }

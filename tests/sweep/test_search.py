@@ -171,3 +171,11 @@ def test_gemini_checkpoint_snapshots_are_reported_not_read(tmp_path: Path) -> No
     result = result_mod.sweep(str(home), config_mod.Config(), agents=["gemini"])
     gitdir = next(r for r in result.results if r.store.kind == "gitdir")
     assert gitdir.skip and "snapshots" in gitdir.skip and gitdir.store.project == str(project)
+
+
+def test_folders_the_clients_variables_move() -> None:
+    assert stores.folders_from({"CLAUDE_CONFIG_DIR": "/c", "CODEX_HOME": "/x/",
+                                "GEMINI_CLI_HOME": "/g", "QWEN_HOME": "/q",
+                                "QWEN_RUNTIME_DIR": "/r"}) == {
+        "claude": "/c", "codex": "/x", "gemini": "/g/.gemini", "qwen": "/r"}
+    assert stores.folders_from({"QWEN_HOME": "/q", "CODEX_HOME": ""}) == {"qwen": "/q"}

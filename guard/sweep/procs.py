@@ -35,7 +35,7 @@ def running(home: str, agents: set[str], proc: str = "/proc") -> dict[str, list[
     me = os.getpid()
     uid = os.getuid()
     try:
-        pids = [int(p) for p in os.listdir(proc) if p.isdigit()]
+        pids = sorted(int(p) for p in os.listdir(proc) if p.isdigit())
     except OSError:
         return found
     for pid in pids:

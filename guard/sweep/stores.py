@@ -127,9 +127,13 @@ def claude(home: str, config_dir: str | None = None) -> Iterator[Store]:
     ``<session>/subagents/*.jsonl``); ``~/.claude.json`` (per-project state, prompt history of
     older versions, allowed tools) and its copies in ``~/.claude/backups/``. With
     ``CLAUDE_CONFIG_DIR`` (verified too), all of them live in that folder, ``.claude.json``
-    included. Read generically: ``history.jsonl`` (prompts) and the settings files, whose
-    ``permissions.allow`` keeps whole commands approved "always" (interactive sessions write
-    them, not ``claude -p``); as text: ``shell-snapshots/`` and ``file-history/``."""
+    included. Interactive sessions (verified in its terminal UI) also write ``history.jsonl``
+    (``{"display", "pastedContents", "timestamp" (ms), "project", "sessionId"}`` a line) and
+    ``shell-snapshots/*.sh`` (the shell's functions and aliases, as text); "Yes, and don't ask
+    again" saves the command, a token in it included, in the project's
+    ``.claude/settings.local.json`` (``permissions.allow``: see project_settings). Read
+    generically: the user's settings files, and ``file-history/`` (backups of edited files) as
+    text."""
     base = config_dir or os.path.join(home, ".claude")
     state = os.path.join(config_dir, ".claude.json") if config_dir else \
         os.path.join(home, ".claude.json")
@@ -141,15 +145,16 @@ def claude(home: str, config_dir: str | None = None) -> Iterator[Store]:
     for path in walk(os.path.join(base, "backups"),
                      lambda rel, name: name.startswith(".claude.json.backup")):
         yield Store("claude", path, "json", "backup of its state", None, v)
-    for name, kind, label in (("history.jsonl", "jsonl", "prompt history"),
-                              ("settings.json", "json", "settings"),
-                              ("settings.local.json", "json", "settings")):
+    for name, kind, label, seen in (("history.jsonl", "jsonl", "prompt history", v),
+                                    ("settings.json", "json", "settings", ""),
+                                    ("settings.local.json", "json", "settings", "")):
         path = os.path.join(base, name)
         if _is_file(path):
-            yield Store("claude", path, kind, label)
-    for sub, label in (("shell-snapshots", "shell snapshot"), ("file-history", "file backup")):
+            yield Store("claude", path, kind, label, None, seen)
+    for sub, label, seen in (("shell-snapshots", "shell snapshot", v),
+                             ("file-history", "file backup", "")):
         for path in walk(os.path.join(base, sub)):
-            yield Store("claude", path, "text", label)
+            yield Store("claude", path, "text", label, None, seen)
 
 
 def claude_projects(home: str, config_dir: str | None = None) -> list[str]:
@@ -169,12 +174,15 @@ def claude_projects(home: str, config_dir: str | None = None) -> list[str]:
 
 
 def project_settings(project: str) -> Iterator[Store]:
-    """A project's own Claude Code settings: ``permissions.allow`` entries ("allow always")
-    saved in ``.claude/settings.local.json`` hold whole commands, keys in them."""
-    for rel in (".claude/settings.local.json", ".claude/settings.json"):
+    """A project's own Claude Code settings: "Yes, and don't ask again" saves the command in
+    ``.claude/settings.local.json`` (verified: ``{"permissions": {"allow": ["Bash(GH_TOKEN=ghp_…
+    gh api *)"]}}``, indented JSON), a key in it included; ``.claude/settings.json`` is the
+    shared one, read the same way."""
+    for rel, seen in ((".claude/settings.local.json", VERIFIED["claude"]),
+                      (".claude/settings.json", "")):
         path = os.path.join(project, rel)
         if _is_file(path):
-            yield Store("claude", path, "json", "project settings", project)
+            yield Store("claude", path, "json", "project settings", project, seen)
 
 
 # --- Codex CLI ------------------------------------------------------------------------------------

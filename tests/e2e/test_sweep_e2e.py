@@ -264,3 +264,87 @@ def test_scrub_refuses_while_the_client_runs(tmp_path: Path, name: str) -> None:
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert f"{name} is running (pid " in proc.stderr and str(running.pid) in proc.stderr
     assert all(p.read_bytes() == data for p, data in before.items())
+
+
+# --- Claude Code's "allow always", in its interactive terminal UI ---------------------------------
+
+def tui_until(fd: int, wanted: bytes, seconds: float) -> bytes:
+    """What the terminal UI printed until ``wanted`` shows (escape sequences and spaces taken
+    out), or until ``seconds`` passed."""
+    import os
+    import re
+    import select
+    import time
+
+    out = b""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+        if wanted in re.sub(rb"\x1b\[[0-9;?]*[a-zA-Z]|\s", b"", out):
+            break
+    return out
+
+
+@pytest.mark.slow
+def test_claude_allow_always_keeps_a_key_in_settings_and_sweep_scrubs_it(tmp_path: Path) -> None:
+    """In Claude Code's interactive UI, "Yes, and don't ask again" for a command that carries a
+    token saves it, token included, as `Bash(GH_TOKEN=ghp_… gh api *)` in the project's
+    .claude/settings.local.json (seen with 2.1.197). `guard sweep` reports it there; after the
+    scrub the settings are still valid JSON and Claude Code loads them (`claude -p` runs)."""
+    import os
+    import pty
+    import signal
+    import time
+
+    from tests.e2e.clients import _github_token
+
+    exe = client("claude")
+    repo, home = sandbox(tmp_path)
+    env = base_env(home, tmp_path)
+    token = _github_token("TuiAllowAlwaysQm2RzT9vXk4NbWc8")
+    key = "sk-ant-dummy-e2e-0123456789abcdefghij"  # approved below, as the UI would ask
+    (home / ".claude.json").write_text(json.dumps({
+        "hasCompletedOnboarding": True, "theme": "dark",
+        "customApiKeyResponses": {"approved": [key[-20:]], "rejected": []},
+        "projects": {str(repo): {"hasTrustDialogAccepted": True, "allowedTools": []}}}))
+    settings = repo / ".claude" / "settings.local.json"
+    with MockModel([call("Bash", command=f"GH_TOKEN={token} gh api user",
+                         description="who am I")]) as mock:
+        tui_env = dict(env, ANTHROPIC_BASE_URL=mock.url, ANTHROPIC_API_KEY=key,
+                       TERM="xterm-256color", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",
+                       DISABLE_AUTOUPDATER="1")
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: Claude Code in a terminal
+            os.chdir(repo)
+            os.execve(str(exe), [str(exe), "who am i on github?"], tui_env)
+        try:
+            shown = tui_until(fd, b"don\xe2\x80\x99taskagain", 90)
+            assert b"ask" in shown, "no permission prompt"
+            os.write(fd, b"2")  # "Yes, and don't ask again for: …"
+            deadline = time.monotonic() + 60
+            while not settings.exists() and time.monotonic() < deadline:
+                tui_until(fd, b"\0", 0.5)
+        finally:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(fd)
+    assert token in settings.read_text(), "Claude Code did not save the command"
+
+    proc = sweep(repo, env, "--format", "json", "--agent", "claude")
+    assert proc.returncode == 1, proc.stderr
+    secret = next(s for s in json.loads(proc.stdout)["secrets"]
+                  if s["fingerprint"] == fingerprint(token.encode()))
+    assert str(settings) in {e["store"] for e in secret["seen_in"]}
+    proc = sweep(repo, env, "--agent", "claude", "--scrub", "--yes")
+    assert proc.returncode == 0, proc.stderr
+    scrubbed = json.loads(settings.read_text())
+    assert token not in settings.read_text()
+    assert scrubbed["permissions"]["allow"][0].startswith("Bash(GH_TOKEN=<redacted:github-pat")
+    with MockModel([]) as mock:  # the settings still load
+        claude_run(exe, repo, home, env, mock, False)
+    assert sweep(repo, env, "--agent", "claude").returncode == 0

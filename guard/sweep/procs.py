@@ -21,7 +21,8 @@ CLIENTS = {
 }
 HOW_TO_CLOSE = {
     "claude": "end the Claude Code session (/exit, or Ctrl-D)",
-    "codex": "end the Codex session (/quit, or Ctrl-C twice)",
+    "codex": "end the Codex session (/quit, or Ctrl-C twice); the app server its terminal UI "
+             "leaves running stops with `codex app-server daemon stop`",
     "gemini": "end the Gemini CLI session (/quit)",
     "qwen": "end the Qwen Code session (/quit)",
     "copilot": "end the Copilot CLI session (/exit)",

@@ -190,18 +190,22 @@ def project_settings(project: str) -> Iterator[Store]:
 def codex(home: str, codex_home: str | None = None) -> Iterator[Store]:
     """Codex CLI (verified): ``sessions/YYYY/MM/DD/rollout-*.jsonl`` (and
     ``archived_sessions/``), one ``{"timestamp", "type", "payload"}`` record a line, the
-    session's ``cwd`` in its ``session_meta``; ``history.jsonl`` (prompts, ``ts`` in seconds);
-    SQLite databases (``thread_history_*.sqlite`` holds every command's output again,
-    ``state_*.sqlite`` thread titles, ``logs_*.sqlite`` logs); ``rules/*.rules`` (commands
-    approved "always") and ``log/`` as text."""
+    session's ``cwd`` in its ``session_meta``; SQLite databases (``thread_history_*.sqlite``
+    holds every command's output again, ``state_*.sqlite`` thread titles, ``logs_*.sqlite``
+    logs). Its terminal UI (verified too) writes ``history.jsonl`` (``{"session_id", "ts"
+    (seconds), "text"}`` a line) and, on "Yes, and don't ask again", ``rules/default.rules``:
+    ``prefix_rule(pattern=["/bin/bash", "-lc", "GH_TOKEN=ghp_… gh api user"],
+    decision="allow")``, the whole command, token included (text: a placeholder keeps it
+    valid). ``log/`` and ``shell_snapshots/`` are read as text. ``packages/`` (the binaries of
+    its app server) is not a store."""
     base = codex_home or os.path.join(home, ".codex")
     v = VERIFIED["codex"]
     for sub in ("sessions", "archived_sessions"):
         for path in walk(os.path.join(base, sub), lambda rel, name: name.endswith(".jsonl")):
             yield Store("codex", path, "jsonl", "transcript", _project_in(path), v)
     path = os.path.join(base, "history.jsonl")
-    if _is_file(path):  # interactive sessions only: `codex exec` writes none (unverified)
-        yield Store("codex", path, "jsonl", "prompt history")
+    if _is_file(path):
+        yield Store("codex", path, "jsonl", "prompt history", None, v)
     try:
         names = sorted(os.listdir(base))
     except OSError:
@@ -209,9 +213,10 @@ def codex(home: str, codex_home: str | None = None) -> Iterator[Store]:
     for name in names:
         if name.endswith(".sqlite"):
             yield Store("codex", os.path.join(base, name), "sqlite", "database", None, v)
-    for sub, label in (("rules", "approved commands"), ("log", "log")):
+    for sub, label, seen in (("rules", "approved commands", v), ("log", "log", ""),
+                             ("shell_snapshots", "shell snapshot", "")):
         for path in walk(os.path.join(base, sub)):
-            yield Store("codex", path, "text", label)
+            yield Store("codex", path, "text", label, None, seen)
 
 
 # --- Gemini CLI and Qwen Code ---------------------------------------------------------------------

@@ -74,7 +74,8 @@ _B32_SHAPE = b"B" * 32
 _BLANKS = b" \t\r\n\x0b\x0c\x00"
 _NOT_BLANK = re.compile(rb"[^ \t\r\n\x0b\x0c\x00]+")
 _NOT_NUL = re.compile(rb"[^\x00]+")
-_NOT_ESCAPE = re.compile(rb"(?:[^\\]+|\\(?!x00|u0000))+")
+_NOT_SPACE = re.compile(rb"[^ \t\x00]+")
+_ESCAPED_NUL = re.compile(rb"\\x00|\\u0000")
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 # `base64 FILE` wraps at 76 columns, `openssl base64` and MIME at 64; `rev` puts the padding of
 # the last line first
@@ -90,7 +91,7 @@ def spans(data: bytes, find: Finder) -> list[Span]:
     cells = data.translate(_CELL_CLASSES)
     out += _blank_free(data, find, deep=cells.find(_SPACED_SHAPE) != -1)
     if b"\\x00" in data or b"\\u0000" in data:
-        out += _kept_view(data, _NOT_ESCAPE, find, "-escapes", deep=True)
+        out += _kept_view(data, _without(data, _ESCAPED_NUL), find, "-escapes", deep=True)
     if b"%" in data:
         out += _percent(data, find)
     hexed = data.translate(_HEX_CLASSES)
@@ -139,6 +140,18 @@ def _kept(data: bytes, kept: re.Pattern[bytes]) -> _Kept:
     return view
 
 
+def _without(data: bytes, deleted: re.Pattern[bytes]) -> _Kept:
+    view = _Kept()
+    pos = 0
+    for m in deleted.finditer(data):
+        if m.start() > pos:
+            view.add(data[pos:m.start()], pos)
+        pos = m.end()
+    if pos < len(data):
+        view.add(data[pos:], pos)
+    return view
+
+
 def _unseen(view: bytes, data: bytes, hits: list[Hit]) -> list[Hit]:
     """The hits of a view that the text does not hold as they are as often (those it holds are
     found there already, and need no way back)."""
@@ -154,22 +167,24 @@ def _unseen(view: bytes, data: bytes, hits: list[Hit]) -> list[Hit]:
 
 
 def _blank_free(data: bytes, find: Finder, deep: bool) -> list[Span]:
-    """Values cut by whitespace (folded, spaced, in UTF-16): found in the text without it."""
+    """Values cut by whitespace (folded, spaced, in UTF-16): the known values in the text
+    without it; with ``deep`` (spaced out, or UTF-16), the engine's findings in the text
+    without its blanks but with its line ends, which keep values apart."""
     squeezed = data.translate(None, _BLANKS)
     if len(squeezed) == len(data):
         return []
-    deep = deep or data.count(b"\x00") * 4 > len(data)
-    hits = _unseen(squeezed, data, find(squeezed, deep))
-    if not hits:
-        return []
-    view = _kept(data, _NOT_BLANK)
-    return [(*view.back(s, e), redact.placeholder(value, label + "-spaced"))
-            for s, e, value, label in hits]
+    out = []
+    hits = _unseen(squeezed, data, find(squeezed, False))
+    if hits:
+        view = _kept(data, _NOT_BLANK)
+        out += [(*view.back(s, e), redact.placeholder(value, label + "-spaced"))
+                for s, e, value, label in hits]
+    if deep or data.count(b"\x00") * 4 > len(data):
+        out += _kept_view(data, _kept(data, _NOT_SPACE), find, "-spaced", deep=True)
+    return out
 
 
-def _kept_view(data: bytes, kept: re.Pattern[bytes], find: Finder, suffix: str,
-               deep: bool) -> list[Span]:
-    view = _kept(data, kept)
+def _kept_view(data: bytes, view: _Kept, find: Finder, suffix: str, deep: bool) -> list[Span]:
     joined = b"".join(view.parts)
     return [(*view.back(s, e), redact.placeholder(value, label + suffix))
             for s, e, value, label in _unseen(joined, data, find(joined, deep))]

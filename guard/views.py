@@ -31,11 +31,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from guard import dumps
 from guard.detect import redact
 
 TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     Hit = tuple[int, int, bytes, str]  # (start, end) in the view, the value, its label
     # (view, deep) -> hits: the known values; with deep, also reversed and the engine's findings
@@ -43,33 +44,13 @@ if TYPE_CHECKING:
     Span = tuple[int, int, bytes]  # (start, end) in the text, its placeholder
 
 MIN_DECODED = 6  # fewer decoded bytes cannot hold a value worth hiding (redactor.MIN_VALUE)
-
-
-def _classes(groups: dict[bytes, bytes], other: bytes) -> bytes:
-    """A translate table: each byte of a group's key to its class, every other byte to
-    ``other``."""
-    table = bytearray(other * 256)
-    for chars, cls in groups.items():
-        for c in chars:
-            table[c] = cls[0]
-    return bytes(table)
-
-
-_HEX = b"0123456789abcdefABCDEF"
-_HEX_CLASSES = _classes({_HEX: b"h", b" \t": b" ", b"\n": b"\n", b",": b",", b"xX": b"x",
-                         b":": b":"}, b".")
-# the shape of a hex dump line: bytes (od -tx1, hexdump -C), words (xxd, od -x, hexdump), long
-# words (od -tx4), a C array (xxd -i), lines of hex alone (xxd -p)
-_HEX_SHAPES = (b" hh hh hh hh hh hh hh hh", b" hhhh hhhh hhhh hhhh",
-               b" hhhhhhhh hhhhhhhh hhhhhhhh", b"hxhh, hxhh, hxhh, hxhh", b"h" * 16 + b"\nhh")
-_CELL_CLASSES = _classes({b" ": b" ", b"\n": b"\n"}, b"c")
-_OD_SHAPE = b"   c   c   c   c   c   c"  # od -c: a character right-aligned in each 4 columns
 _SPACED_SHAPE = b"c c c c c c c c c c c c"  # sed 's/./& /g'
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_B64_CLASSES = _classes({_B64: b"b", b"\n": b"\n", b"\r": b"\r", b"=": b"="}, b".")
+_B64_CLASSES = dumps.class_table({_B64: b"b", b"\n": b"\n", b"\r": b"\r", b"=": b"="},
+                                 b".")
 _B64_SHAPES = (b"b" * 40 + b"\n", b"b" * 40 + b"\r\n")
-_B32_CLASSES = _classes({b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567": b"B", b"\n": b"\n", b"=": b"="},
-                        b".")
+_B32_CLASSES = dumps.class_table({b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567": b"B", b"\n": b"\n",
+                                  b"=": b"="}, b".")
 _B32_SHAPE = b"B" * 32
 _BLANKS = b" \t\r\n\x0b\x0c\x00"
 _NOT_BLANK = re.compile(rb"[^ \t\r\n\x0b\x0c\x00]+")
@@ -88,17 +69,17 @@ def spans(data: bytes, find: Finder) -> list[Span]:
     """The spans of ``data`` to replace: every known value (and engine finding) that a view of
     it shows, each with its placeholder."""
     out: list[Span] = []
-    cells = data.translate(_CELL_CLASSES)
+    cells = data.translate(dumps.CELL_CLASSES)
     out += _blank_free(data, find, deep=cells.find(_SPACED_SHAPE) != -1)
     if b"\\x00" in data or b"\\u0000" in data:
         out += _kept_view(data, _without(data, _ESCAPED_NUL), find, "-escapes", deep=True)
     if b"%" in data:
         out += _percent(data, find)
-    hexed = data.translate(_HEX_CLASSES)
-    for lines in _regions(data, hexed, _HEX_SHAPES, _hex_cells):
-        out += _dump(lines, find, "-hex", swap=True)
-    for lines in _regions(data, cells, (_OD_SHAPE,), _od_cells):
-        out += _dump(lines, find, "-od", swap=False)
+    hexed = data.translate(dumps.HEX_CLASSES)
+    for lines in dumps.regions(data, hexed, dumps.HEX_SHAPES, dumps.hex_cells):
+        out += _dump(lines, find, "-hex")
+    for lines in dumps.regions(data, cells, (dumps.OD_SHAPE,), dumps.od_cells):
+        out += _dump(lines, find, "-od")
     out += _base64_blocks(data, find)
     out += _base32_blocks(data, find)
     return out
@@ -223,177 +204,66 @@ def decoded_hits(data: bytes, find: Finder) -> list[Hit]:
     return hits
 
 
-# --- dumps: lines of cells, each standing for bytes ---------------------------------------------
+# --- dumps (guard.dumps reads them): the lines that hold a secret, replaced whole ---------------
 
-Line = tuple[int, int, list[bytes]]  # start, end, the bytes of each cell
-
-
-def _first(classes: bytes, shapes: tuple[bytes, ...], pos: int,
-           cache: dict[bytes, int]) -> int:
-    """Where the first of ``shapes`` is found in ``classes`` from ``pos`` on, or -1; each shape
-    is looked for again only when the text before ``pos`` holds its last place (no shape is
-    looked for across the whole text more than once for nothing)."""
-    best = -1
-    for shape in shapes:
-        at = cache.get(shape)
-        if at is None or -1 < at < pos:
-            at = cache[shape] = classes.find(shape, pos)
-        if at != -1 and (best == -1 or at < best):
-            best = at
-    return best
-
-
-def _regions(data: bytes, classes: bytes, shapes: tuple[bytes, ...],
-             cells: Callable[[bytes], list[bytes] | None]) -> Iterator[list[Line]]:
-    """Runs of consecutive lines that ``cells`` reads, around each place where ``classes``
-    (``data`` translated) shows one of ``shapes``."""
-    pos = 0
-    size = len(data)
-    cache: dict[bytes, int] = {}
-    while True:
-        at = _first(classes, shapes, pos, cache)
-        if at == -1:
-            return
-        start = data.rfind(b"\n", 0, at) + 1
-        end = data.find(b"\n", at)
-        end = size if end == -1 else end
-        first = cells(data[start:end])
-        if first is None:
-            pos = end + 1
-            continue
-        lines: list[Line] = [(start, end, first)]
-        while start > 0:  # the lines above
-            above = data.rfind(b"\n", 0, start - 1) + 1
-            got = cells(data[above:start - 1])
-            if got is None:
-                break
-            lines.insert(0, (above, start - 1, got))
-            start = above
-        while end < size:  # and below
-            below = data.find(b"\n", end + 1)
-            below = size if below == -1 else below
-            got = cells(data[end + 1:below])
-            if got is None:
-                break
-            lines.append((end + 1, below, got))
-            end = below
-        yield lines
-        pos = end + 1
-
-
-def _dump(lines: list[Line], find: Finder, suffix: str, swap: bool) -> list[Span]:
+def _dump(lines: list[dumps.Line], find: Finder, suffix: str) -> list[Span]:
     """The lines of a dump that hold a secret, replaced by its placeholder."""
-    decoded = bytearray()
-    line_of: list[int] = []
-    widths = set()
-    for k, (_, _, cells) in enumerate(lines):
-        for cell in cells:
-            decoded += cell
-            line_of += [k] * len(cell)
-            widths.add(len(cell))
+    decoded = b"".join(line[2] for line in lines)
     if len(decoded) < MIN_DECODED:
         return []
-    readings = [bytes(decoded)]
-    if swap and widths <= {2, 4}:  # od -x, hexdump: little-endian words
-        readings.append(b"".join(cell[::-1] for _, _, cells in lines for cell in cells))
+    starts = []  # where each line's bytes start in the decoded bytes
+    size = 0
+    for line in lines:
+        starts.append(size)
+        size += len(line[2])
+    readings = [decoded]
+    width = lines[0][3]
+    if width and all(line[3] == width for line in lines) and not size % width:
+        swapped = bytearray(size)  # od -x, hexdump: little-endian words
+        for k in range(width):
+            swapped[k::width] = decoded[width - 1 - k::width]
+        readings.append(bytes(swapped))
     out: list[Span] = []
     for reading in readings:
         for s, e, value, label in decoded_hits(reading, find):
-            out.append((lines[line_of[s]][0], lines[line_of[e - 1]][1],
+            first, last = bisect_right(starts, s) - 1, bisect_right(starts, e - 1) - 1
+            out.append((lines[first][0], lines[last][1],
                         redact.placeholder(value, label + suffix)))
     return out
 
 
-_OFFSET = re.compile(rb"[ \t]*([0-9a-fA-F]{6,8})(:?)[ \t]+")
-_HEX_CELL = re.compile(rb"(?:[0-9a-fA-F]{2})+")
-
-
-def _hex_cells(line: bytes) -> list[bytes] | None:
-    """The bytes of each cell of one line of a hex dump, or None when it is not one."""
-    body = line
-    m = _OFFSET.match(body)
-    if m:
-        rest = body[m.end():]
-        first = rest.split(None, 1)[0].rstrip(b",") if rest.strip() else b""
-        if m.group(2) or len(m.group(1)) != len(first):  # else the first cell (od -An -tx4)
-            body = rest
-            if m.group(2):  # xxd: its text column follows two spaces
-                cut = body.find(b"  ")
-                body = body if cut == -1 else body[:cut]
-    cut = body.find(b"  |")  # hexdump -C's text column
-    if cut != -1:
-        body = body[:cut]
-    out = []
-    for token in body.replace(b",", b" ").split():
-        if token[:2] in (b"0x", b"0X"):
-            token = token[2:]
-        if not _HEX_CELL.fullmatch(token):
-            break
-        out.append(bytes.fromhex(token.decode()))
-    return out or None
-
-
-_OD_OFFSET = re.compile(rb"[0-7]{7}|[0-9a-fA-F]{6,8}")
-_OD_CELL = re.compile(r"   (\S)|  (\\[0abtnfrv]|\*\*)| ([0-7]{3})|    ")
-_OD_ESCAPES = {"\\0": b"\0", "\\a": b"\a", "\\b": b"\b", "\\t": b"\t", "\\n": b"\n",
-               "\\f": b"\f", "\\r": b"\r", "\\v": b"\v", "**": b""}
-
-
-def _od_cells(line: bytes) -> list[bytes] | None:
-    """The bytes of each cell of one line of ``od -c``, or None when it is not one."""
-    m = _OD_OFFSET.match(line)
-    text = line[m.end():] if m else line
-    rest = text.decode("utf-8", "replace").rstrip("\r")
-    out = []
-    pos = 0
-    while pos < len(rest):
-        cell = _OD_CELL.match(rest, pos)
-        if cell is None:
-            if rest[pos:].strip():
-                return None
-            break  # trailing blanks trimmed off a space cell
-        char, escape, octal = cell.groups()
-        if char is not None:
-            out.append(char.encode("utf-8", "surrogatepass"))
-        elif escape is not None:
-            out.append(_OD_ESCAPES[escape])
-        elif octal is not None:
-            out.append(bytes([int(octal, 8) & 0xFF]))
-        else:
-            out.append(b" ")
-        pos = cell.end()
-    return out or None
-
-
 # --- encoded blocks, replaced whole ------------------------------------------------------------
 
-def _runs(classes: bytes, shapes: tuple[bytes, ...],
-          others: bytes) -> Iterator[tuple[int, int]]:
-    """(start, end) of each maximal run of one class (``others`` are the other classes) in
-    which one of ``shapes`` is found."""
-    pos = 0
-    cache: dict[bytes, int] = {}
-    while True:
-        at = _first(classes, shapes, pos, cache)
+class _Runs:
+    """Maximal runs of one class of a translated text (``others`` are the other classes) in
+    which one of ``shapes`` is found, from a position on; linear, however many runs."""
+
+    def __init__(self, classes: bytes, shapes: tuple[bytes, ...], others: bytes) -> None:
+        self.classes, self.shapes, self.others = classes, shapes, others
+        self.stops = tuple(bytes([c]) for c in others)
+        self.cache: dict[bytes, int] = {}
+        self.ends: dict[bytes, int] = {}
+
+    def next(self, pos: int) -> tuple[int, int] | None:
+        """(start, end) of the first run from ``pos`` on, not starting before ``pos``."""
+        at = dumps.first(self.classes, self.shapes, pos, self.cache)
         if at == -1:
-            return
-        start = max(classes.rfind(c, 0, at) for c in others) + 1
-        ends = [i for i in (classes.find(c, at) for c in others) if i != -1]
-        end = min(ends) if ends else len(classes)
-        yield start, end
-        pos = end
+            return None
+        start = max(self.classes.rfind(c, pos, at) for c in self.others) + 1
+        end = dumps.first(self.classes, self.stops, at, self.ends)
+        return max(start, pos), len(self.classes) if end == -1 else end
 
 
 def _base64_blocks(data: bytes, find: Finder) -> list[Span]:
     """Lines of base64 (``base64 FILE`` wraps at 76 columns; a value inside is cut at the line
     ends, where no needle matches it), decoded as they are and with each line reversed."""
     out: list[Span] = []
+    runs = _Runs(data.translate(_B64_CLASSES), _B64_SHAPES, b".\n\r=")
     pos = 0
-    for start, _ in _runs(data.translate(_B64_CLASSES), _B64_SHAPES, b".\n\r="):
-        if start < pos:
-            continue
-        m = _BASE64_BLOCK.match(data, start)
-        if m is None:
+    while (run := runs.next(pos)) is not None:
+        m = _BASE64_BLOCK.match(data, run[0])
+        if m is None:  # cannot be: a run of 40 ending a line starts a block
+            pos = run[1]
             continue
         pos = m.end()
         block = m.group()
@@ -410,11 +280,11 @@ def _base32_blocks(data: bytes, find: Finder) -> list[Span]:
     """Runs of base32 (``base32``, ``basenc --base32``), with the lines around them that are
     base32 alone."""
     out: list[Span] = []
+    runs = _Runs(data.translate(_B32_CLASSES), (_B32_SHAPE,), b".\n=")
     pos = 0
     size = len(data)
-    for at, run_end in _runs(data.translate(_B32_CLASSES), (_B32_SHAPE,), b".\n="):
-        if at < pos:
-            continue
+    while (run := runs.next(pos)) is not None:
+        at, run_end = run
         start = data.rfind(b"\n", 0, at) + 1
         end = data.find(b"\n", at)
         end = size if end == -1 else end

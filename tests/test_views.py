@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from guard import views
+from guard import dumps, views
 from guard.judge import Judge
 from guard.redactor import Redactor
 from tests.attacks.judge import find_leaks
@@ -157,31 +157,32 @@ def test_a_url_password_that_is_a_word_is_not(tmp_path: Path) -> None:
 
 # --- the decoders, one by one ------------------------------------------------------------------
 
-@pytest.mark.parametrize("line, cells", [
-    (b"00000000: 2320 6c6f 6361  # loca", [b"# ", b"lo", b"ca"]),  # xxd: text column dropped
-    (b"00000010  65 6e 74 20  73 65  |ent se|", [b"e", b"n", b"t", b" ", b"s", b"e"]),
-    (b"0000000 645b 6665", [b"\x64\x5b", b"\x66\x65"]),  # od -x: words, swapped elsewhere
-    (b" 23 20 6c", [b"#", b" ", b"l"]),  # od -An -tx1
-    (b"  0x23, 0x20, 0x6c,", [b"#", b" ", b"l"]),  # xxd -i
-    (b"23206c6f63616c", [b"# local"]),  # xxd -p
-    (b" 6c202023 6c61636f", [b"l  #", b"laco"]),  # od -An -tx4: the first cell is no offset
+@pytest.mark.parametrize("line, read", [
+    (b"00000000: 2320 6c6f 6361  # loca", (b"# loca", 2)),  # xxd: the text column left out
+    (b"00000010  65 6e 74 20  73 65  |ent se|", (b"ent se", 0)),  # hexdump -C
+    (b"0000000 645b 6665", (b"\x64\x5b\x66\x65", 2)),  # od -x: words, also read swapped
+    (b" 23 20 6c", (b"# l", 0)),  # od -An -tx1
+    (b"  0x23, 0x20, 0x6c,", (b"# l", 0)),  # xxd -i
+    (b"23206c6f63616c", (b"# local", 0)),  # xxd -p
+    (b" 6c202023 6c61636f", (b"l  #laco", 4)),  # od -An -tx4: the first cell is no offset
+    (b"0000000 2023 6f6c then words", (b" #ol", 2)),  # cells up to the first that is not one
 ])
-def test_hex_cells(line: bytes, cells: list[bytes]) -> None:
-    assert views._hex_cells(line) == cells
+def test_hex_cells(line: bytes, read: tuple[bytes, int]) -> None:
+    assert dumps.hex_cells(line) == read
 
 
 @pytest.mark.parametrize("line", [b"hello world", b"def main():", b"", b"0000164",
-                                  b"unsigned char _env[] = {", b"};"])
+                                  b"unsigned char _env[] = {", b"};", b"deadbeefz 00"])
 def test_not_hex_cells(line: bytes) -> None:
-    assert views._hex_cells(line) is None
+    assert dumps.hex_cells(line) is None
 
 
 def test_od_cells() -> None:
     line = b"0000000   a   \\   b 001 303 251       z  \\n  \\0"
-    assert b"".join(views._od_cells(line) or []) == b"a\\b\x01\xc3\xa9 z\n\0"
-    assert b"".join(views._od_cells("   é  **   x".encode()) or []) == "éx".encode()
-    for line in (b"hello world", b"0000117", b"0000000 6d61 6863", b""):
-        assert views._od_cells(line) is None, line
+    assert dumps.od_cells(line) == (b"a\\b\x01\xc3\xa9 z\n\0", 0)
+    assert dumps.od_cells("   é  **   x".encode()) == ("éx".encode(), 0)
+    for line in (b"hello world", b"0000117", b"0000000 6d61 6863", b"", b"0000000   ab  c"):
+        assert dumps.od_cells(line) is None, line
 
 
 def test_kept_view_maps_back() -> None:

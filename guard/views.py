@@ -4,26 +4,27 @@ the span of the text to replace.
 
 The views, each with the placeholder suffix it gives:
 
-- ``-spaced``: the text with its whitespace and NULs left out (``fold -w 8``,
-  ``sed 's/./& /g'``, ``paste``, UTF-16 printed raw);
-- ``-hex``: hex dumps read back into bytes (``xxd``, ``xxd -p``, ``xxd -i``, ``hexdump -C``,
-  ``od -tx1``, ``od -x`` and ``hexdump`` with their little-endian words also read swapped);
-- ``-od``: ``od -c``'s one-character cells read back into bytes;
-- ``-url``: percent-decoded text (``urllib.parse.quote`` keeps the slashes of a URL);
+- ``-spaced``: the text with its whitespace and NULs left out, for the known values
+  (``fold -w 8``, ``sed 's/./& /g'``, ``paste``); lines spaced out (``sed 's/./& /g'``) read as
+  they were, for the engine too;
+- ``-utf16``: text with NULs between its characters (UTF-16 printed raw) without them;
 - ``-escapes``: the text without its ``\\x00`` / ``\\u0000`` escapes (the repr of UTF-16);
+- ``-url``: percent-decoded text (``urllib.parse.quote`` keeps the slashes of a URL);
+- ``-hex`` and ``-od``: dumps read back into bytes (guard.dumps: ``xxd`` in all its forms,
+  ``hexdump``, ``od -x``, ``od -tx1``, ``od -c``…); the lines holding a secret are replaced
+  whole (a dump's text column repeats its bytes, and a value runs across lines);
 - blocks of base64 (wrapped at 76 columns, or each line reversed by ``rev``) and of base32,
   decoded, gunzipped: a block holding a secret is replaced whole, by a placeholder that says
   what it held (``base64-of-stripe-live-secret-key``).
 
-A decoded view of bytes is also read without its NULs (UTF-16), and searched for the known
-values reversed and for what the engine finds. A dump's bytes map back to its lines, and the
-lines holding a secret are replaced whole (a dump's text column repeats the bytes).
+Decoded bytes are also read without their NULs (UTF-16), and searched for the known values
+reversed and for what the engine finds.
 
 Keep it cheap: the text is translated once per family into character classes and a view is
 computed only where ``bytes.find`` sees its shape (a hex-dump line, an ``od -c`` line, a run of
-base64 or base32 ending a line); the whitespace view costs one ``translate`` and one ``find``
-per known value, and is mapped back only where a value is found that the text does not hold as
-it is.
+base64 or base32 ending a line, characters spaced out); the whitespace view costs one
+``translate`` and one ``find`` per known value, and is mapped back only where it shows a value
+that the text does not hold as it is.
 """
 
 from __future__ import annotations
@@ -55,7 +56,6 @@ _B32_SHAPE = b"B" * 32
 _BLANKS = b" \t\r\n\x0b\x0c\x00"
 _NOT_BLANK = re.compile(rb"[^ \t\r\n\x0b\x0c\x00]+")
 _NOT_NUL = re.compile(rb"[^\x00]+")
-_NOT_SPACE = re.compile(rb"[^ \t\x00]+")
 _ESCAPED_NUL = re.compile(rb"\\x00|\\u0000")
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 # `base64 FILE` wraps at 76 columns, `openssl base64` and MIME at 64; `rev` puts the padding of
@@ -70,7 +70,7 @@ def spans(data: bytes, find: Finder) -> list[Span]:
     it shows, each with its placeholder."""
     out: list[Span] = []
     cells = data.translate(dumps.CELL_CLASSES)
-    out += _blank_free(data, find, deep=cells.find(_SPACED_SHAPE) != -1)
+    out += _blank_free(data, find, spaced=cells.find(_SPACED_SHAPE) != -1)
     if b"\\x00" in data or b"\\u0000" in data:
         out += _kept_view(data, _without(data, _ESCAPED_NUL), find, "-escapes", deep=True)
     if b"%" in data:
@@ -147,10 +147,10 @@ def _unseen(view: bytes, data: bytes, hits: list[Hit]) -> list[Hit]:
     return out
 
 
-def _blank_free(data: bytes, find: Finder, deep: bool) -> list[Span]:
+def _blank_free(data: bytes, find: Finder, spaced: bool) -> list[Span]:
     """Values cut by whitespace (folded, spaced, in UTF-16): the known values in the text
-    without it; with ``deep`` (spaced out, or UTF-16), the engine's findings in the text
-    without its blanks but with its line ends, which keep values apart."""
+    without it. The engine reads the lines spaced out (``spaced``: their shape was seen) as
+    they were, and UTF-16 without its NULs."""
     squeezed = data.translate(None, _BLANKS)
     if len(squeezed) == len(data):
         return []
@@ -160,12 +160,32 @@ def _blank_free(data: bytes, find: Finder, deep: bool) -> list[Span]:
         view = _kept(data, _NOT_BLANK)
         out += [(*view.back(s, e), redact.placeholder(value, label + "-spaced"))
                 for s, e, value, label in hits]
-    if deep or data.count(b"\x00") * 4 > len(data):
-        out += _kept_view(data, _kept(data, _NOT_SPACE), find, "-spaced", deep=True)
+    if spaced:
+        out += _kept_view(data, _spaced_lines(data), find, "-spaced", deep=True)
+    if data.count(b"\x00") * 4 > len(data):
+        out += _kept_view(data, _kept(data, _NOT_NUL), find, "-utf16", deep=True)
     return out
 
 
+def _spaced_lines(data: bytes) -> _Kept:
+    """The lines of ``data`` with a space after each character (``sed 's/./& /g'``) as they
+    were before, each character standing for itself and its space."""
+    view = _Kept()
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end == -1 else end
+        if end - start >= 16 and not data[start + 1:end:2].strip(b" "):
+            if view.size:
+                view.add(b"\n", start - 1)
+            view.add(data[start:end:2], start, 2)
+        start = end + 1
+    return view
+
+
 def _kept_view(data: bytes, view: _Kept, find: Finder, suffix: str, deep: bool) -> list[Span]:
+    if not view.size:
+        return []
     joined = b"".join(view.parts)
     return [(*view.back(s, e), redact.placeholder(value, label + suffix))
             for s, e, value, label in _unseen(joined, data, find(joined, deep))]

@@ -1,6 +1,6 @@
 """Dumps read back into bytes, a line at a time: hex dumps (``xxd``, ``xxd -p``, ``xxd -i``,
-``hexdump -C``, ``hexdump``, ``od -tx1``, ``od -x``, ``od -tx4``) and ``od -c``'s
-one-character cells; and the cheap test that finds where a text may hold one: the text
+``hexdump -C``, ``hexdump``, ``od -tx1``, ``od -x``, ``od -tx4``), ``od -c``'s one-character
+cells and ``od -b``'s octal ones; and the cheap test that finds where a text may hold one: the text
 translated into character classes, where ``bytes.find`` looks for the shape of a dump line.
 guard.views looks for secrets in what they read.
 """
@@ -35,6 +35,7 @@ HEX_SHAPES = (b" hh hh hh hh hh hh hh hh", b" hhhh hhhh hhhh hhhh",
               b" hhhhhhhh hhhhhhhh hhhhhhhh", b"hxhh, hxhh, hxhh, hxhh", b"h" * 16 + b"\nhh")
 CELL_CLASSES = class_table({b" ": b" ", b"\n": b"\n"}, b"c")
 OD_SHAPE = b"   c   c   c   c   c   c"  # od -c: a character right-aligned in each 4 columns
+OCTAL_SHAPE = b" hhh hhh hhh hhh hhh hhh hhh hhh"  # od -b (in HEX_CLASSES): od -c's octal cells
 
 
 # a line of a dump read: its start and end in the text, its bytes, and the width of its cells in
@@ -161,7 +162,7 @@ def _od_cell(cell: str) -> bytes | None:
 
 
 def od_cells(line: bytes) -> tuple[bytes, int] | None:
-    """The bytes of one line of ``od -c``, or None when it is not one."""
+    """The bytes of one line of ``od -c`` (or ``od -b``), or None when it is not one."""
     m = _OD_OFFSET.match(line)
     rest = (line[m.end():] if m else line).decode("utf-8", "replace").rstrip("\r")
     tail = len(rest) % 4

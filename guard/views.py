@@ -80,6 +80,8 @@ def spans(data: bytes, find: Finder) -> list[Span]:
         out += _dump(lines, find, "-hex")
     for lines in dumps.regions(data, cells, (dumps.OD_SHAPE,), dumps.od_cells):
         out += _dump(lines, find, "-od")
+    for lines in dumps.regions(data, hexed, (dumps.OCTAL_SHAPE,), dumps.od_cells):
+        out += _dump(lines, find, "-od")
     out += _base64_blocks(data, find)
     out += _base32_blocks(data, find)
     return out

@@ -56,7 +56,8 @@ def run(command: str, cwd: Path) -> str:
 
 ENCODINGS = [
     "xxd .env", "xxd -p .env", "xxd -i .env", "xxd -g4 .env", "xxd -c 8 .env", "xxd -u .env",
-    "hexdump -C .env", "hexdump .env", "od -c .env", "od -An -c .env", "od -x .env",
+    "hexdump -C .env", "hexdump .env", "od -c .env", "od -An -c .env", "od -x .env", "od -b .env",
+    "od -An -b .env",
     "od -An -tx1 .env", "od -tx1 .env", "od -tx4 .env", "fold -w 8 .env", "fold -w 33 .env",
     "sed 's/./& /g' .env", "sed 's/./&\\n/g' .env", "tr 'A-Za-z' 'N-ZA-Mn-za-m' < .env",
     "basenc --base32 .env", "base32 -w 0 .env", "iconv -f utf-8 -t utf-16 .env",
@@ -68,16 +69,18 @@ ENCODINGS = [
 
 
 def leaks(text: str, values: dict[str, str]) -> list[str]:
-    """The values in ``text`` as the corpus's judge finds them, and also in two readings it
-    does not make: without ``\\x00`` escapes (the repr of UTF-16) and as od -tx4's
-    little-endian long words."""
+    """The values in ``text`` as the corpus's judge finds them, and also in readings it does
+    not make: without ``\\x00`` escapes (the repr of UTF-16), as od -tx4's little-endian long
+    words and as od -b's octal bytes."""
     words = bytearray()
     for line in text.splitlines():
         cells = line.split()
         words += b"".join(bytes.fromhex(c)[::-1] for c in cells[1:]
                           if re.fullmatch(r"[0-9a-f]{8}", c))
+    octal = bytes(int(c, 8) & 0xFF for c in text.split() if re.fullmatch(r"[0-7]{3}", c))
     found = find_leaks(text, values) + find_leaks(text.replace("\\x00", ""), values)
-    found += find_leaks(words.decode("utf-8", "replace"), values)
+    for reading in (words, octal):
+        found += find_leaks(reading.decode("utf-8", "replace"), values)
     return [leak.key for leak in found]
 
 
@@ -112,6 +115,7 @@ def test_dump_lines_holding_a_value_are_replaced_and_the_others_kept(
 
 @pytest.mark.parametrize("command", [
     "xxd logo.bin", "xxd -p logo.bin", "xxd -i logo.bin", "od -c logo.bin", "od -x logo.bin",
+    "od -b logo.bin", "od -b src/app.py",
     "hexdump -C logo.bin", "od -An -tx1 logo.bin", "base32 logo.bin", "base64 logo.bin",
     "xxd src/app.py", "od -c src/app.py", "hexdump -C src/app.py", "fold -w 8 src/app.py",
     "sed 's/./& /g' src/app.py", "basenc --base32 src/app.py", "base64 src/app.py | rev",

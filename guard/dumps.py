@@ -105,6 +105,7 @@ _HEX_RUN = re.compile(rb"[ \t]*(?:(?:0[xX])?(?:[0-9a-fA-F]{2})+(?=[ \t,]|$),?[ \
 def hex_cells(line: bytes) -> tuple[bytes, int] | None:
     """The bytes of one line of a hex dump and the width of its cells, or None when it is not
     one."""
+    line = line.rstrip(b"\r")
     if line and b" " not in line and b"\t" not in line and b"," not in line:
         try:  # xxd -p: hex alone
             return bytes.fromhex(line.decode("ascii")), 0

@@ -163,7 +163,7 @@ def _blank_free(data: bytes, find: Finder, spaced: bool) -> list[Span]:
         out += [(*view.back(s, e), redact.placeholder(value, label + "-spaced"))
                 for s, e, value, label in hits]
     if spaced:
-        out += _kept_view(data, _spaced_lines(data), find, "-spaced", deep=True)
+        out += _kept_view(data, _spaced_lines(data), find, "-spaced", deep=True, part=True)
     if data.count(b"\x00") * 4 > len(data):
         out += _kept_view(data, _kept(data, _NOT_NUL), find, "-utf16", deep=True)
     return out
@@ -185,12 +185,16 @@ def _spaced_lines(data: bytes) -> _Kept:
     return view
 
 
-def _kept_view(data: bytes, view: _Kept, find: Finder, suffix: str, deep: bool) -> list[Span]:
+def _kept_view(data: bytes, view: _Kept, find: Finder, suffix: str, deep: bool,
+               part: bool = False) -> list[Span]:
+    """The hits of a view that keeps the text's bytes, mapped back (those the text holds as
+    they are left to the text's own search, unless the view is only ``part`` of the text)."""
     if not view.size:
         return []
     joined = b"".join(view.parts)
+    hits = find(joined, deep)
     return [(*view.back(s, e), redact.placeholder(value, label + suffix))
-            for s, e, value, label in _unseen(joined, data, find(joined, deep))]
+            for s, e, value, label in (hits if part else _unseen(joined, data, hits))]
 
 
 def _percent(data: bytes, find: Finder) -> list[Span]:

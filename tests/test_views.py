@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guard import dumps, views
 from guard.judge import Judge
@@ -141,6 +143,15 @@ def test_the_engine_is_asked_about_decoded_bytes(world: tuple[Redactor, Path],
         assert count and leaks(out, {"aws": key_id}) == [], command
 
 
+def test_a_secret_both_as_it_is_and_spaced_out_is_hidden_twice(
+        world: tuple[Redactor, Path]) -> None:
+    redactor, _ = world
+    key_id = "AKIA" + "ZQ8RK2LM4NP6TV8X"  # pragma: allowlist secret
+    line = f"aws_access_key_id = {key_id}"
+    out, count = redactor.redact_text(f"{line}\n{' '.join(line)} \n")
+    assert count == 2 and leaks(out, {"aws": key_id}) == []
+
+
 def test_a_known_urls_password_is_a_known_value(world: tuple[Redactor, Path]) -> None:
     redactor, _ = world
     for text in (f"connecting with {DB_PASSWORD}\n", f"billing%3A{quote(DB_PASSWORD)}%40db\n",
@@ -210,3 +221,26 @@ def test_spans_with_a_finder() -> None:
     [(s, e, holder)] = views.spans(b"out: " + b32 + b"\n", find)
     assert (s, e) == (5, 5 + len(b32)) and holder.startswith(b"<redacted:base32-of-test ")
     assert views.spans(b"plain text, nothing encoded\n" * 50, find) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    b"00000000: ", b"0000000 ", b"2320 ", b"6c6f ", b"23 ", b"0x23, ", b"4142434445464748",
+    b"   a", b"  \\n", b" 303", b"    ", b"  **", b"|abc|", b"  |", b"\n", b"\r\n", b" ", b"=",
+    b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo", b"MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43UOV3HO6DZPI", b"%41",
+    b"\x00", b"\\x00", b"S3cr3t", b"-V4lue", b"Zq9", b"\xff", b"ab", b"c", b"\t",
+]), max_size=80))
+def test_views_never_fail_and_stay_in_bounds(parts: list[bytes]) -> None:
+    data = b"".join(parts)
+    secret = b"S3cr3t-V4lue-Zq9"
+
+    def find(view: bytes, deep: bool) -> list[views.Hit]:
+        hits = []
+        for needle in (secret, secret[::-1], b"ABCDEF"):
+            at = view.find(needle)
+            if at != -1:
+                hits.append((at, at + len(needle), needle, "test"))
+        return hits
+
+    for s, e, holder in views.spans(data, find):
+        assert 0 <= s < e <= len(data) and holder.startswith(b"<redacted:")

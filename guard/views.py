@@ -49,7 +49,7 @@ _SPACED_SHAPE = b"c c c c c c c c c c c c"  # sed 's/./& /g'
 _B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_CLASSES = dumps.class_table({_B64: b"b", b"\n": b"\n", b"\r": b"\r", b"=": b"="},
                                  b".")
-_B64_SHAPES = (b"b" * 40 + b"\n", b"b" * 40 + b"\r\n")
+_B64_SHAPE = b"b" * 40
 _B32_CLASSES = dumps.class_table({b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567": b"B", b"\n": b"\n",
                                   b"=": b"="}, b".")
 _B32_SHAPE = b"B" * 32
@@ -221,13 +221,25 @@ def _percent(data: bytes, find: Finder) -> list[Span]:
 
 
 def decoded_hits(data: bytes, find: Finder) -> list[Hit]:
-    """The hits in decoded bytes, also read without their NULs when they look like UTF-16."""
-    hits = find(data, True)
+    """The hits in decoded bytes (the engine's only where they are text: an image or another
+    binary file holds nothing it finds, and a request may carry many), also read without their
+    NULs when they look like UTF-16."""
+    hits = find(data, _texty(data))
     if data.count(b"\x00") * 4 > len(data):
         view = _kept(data, _NOT_NUL)
         joined = b"".join(view.parts)
-        hits += [(*view.back(s, e), value, label) for s, e, value, label in find(joined, True)]
+        hits += [(*view.back(s, e), value, label)
+                 for s, e, value, label in find(joined, _texty(joined))]
     return hits
+
+
+_CONTROLS = bytes(range(9)) + bytes(range(14, 32)) + b"\x7f"
+
+
+def _texty(data: bytes) -> bool:
+    """Whether bytes look like text: next to no control characters in their first 4 KB."""
+    sample = data[:4096]
+    return (len(sample) - len(sample.translate(None, _CONTROLS))) * 50 <= len(sample)
 
 
 # --- dumps (guard.dumps reads them): the lines that hold a secret, replaced whole ---------------
@@ -281,23 +293,30 @@ class _Runs:
 
 
 def _base64_blocks(data: bytes, find: Finder) -> list[Span]:
-    """Lines of base64 (``base64 FILE`` wraps at 76 columns; a value inside is cut at the line
-    ends, where no needle matches it), decoded as they are and with each line reversed."""
+    """Runs of base64, on a line of their own or wrapped over lines (``base64 FILE`` wraps at
+    76 columns, where no needle matches a value it cuts), decoded as they are and with each
+    line reversed (``rev``)."""
     out: list[Span] = []
-    runs = _Runs(data.translate(_B64_CLASSES), _B64_SHAPES, b".\n\r=")
+    runs = _Runs(data.translate(_B64_CLASSES), (_B64_SHAPE,), b".\n\r=")
     pos = 0
     while (run := runs.next(pos)) is not None:
-        m = _BASE64_BLOCK.match(data, run[0])
-        if m is None:  # cannot be: a run of 40 ending a line starts a block
-            pos = run[1]
-            continue
-        pos = m.end()
-        block = m.group()
+        # a block only where the run ends a line (matched elsewhere, a long run alone would
+        # cost the regex a backtrack over all of it)
+        m = _BASE64_BLOCK.match(data, run[0]) if data[run[1]:run[1] + 1] in b"\r\n" and \
+            run[1] < len(data) else None
+        start, end = (m.start(), m.end()) if m else run
+        if m is None:  # a run alone, with its padding (first when reversed)
+            while end < len(data) and end - run[1] < 2 and data[end] == 0x3D:
+                end += 1
+            while start > 0 and run[0] - start < 2 and data[start - 1] == 0x3D:
+                start -= 1
+        pos = max(end, run[1])
+        block = data[start:end]
         lines = block.split(b"\n")
         for joined in (b"".join(lines), b"".join(line.strip()[::-1] for line in lines)):
             held = _held(_b64decode(joined), find)
             if held:
-                out.append((m.start(), m.end(), redact.placeholder(block, "base64-of-" + held)))
+                out.append((start, end, redact.placeholder(block, "base64-of-" + held)))
                 break
     return out
 

@@ -64,7 +64,8 @@ ENCODINGS = [
     "sed 's/./& /g' .env", "sed 's/./&\\n/g' .env", "tr 'A-Za-z' 'N-ZA-Mn-za-m' < .env",
     "basenc --base32 .env", "base32 -w 0 .env", "iconv -f utf-8 -t utf-16 .env",
     "iconv -f utf-8 -t utf-16 .env | base64", "iconv -f utf-8 -t utf-16le .env | xxd",
-    "base64 .env | rev", "rev .env | base64", "gzip -c .env | base64",
+    "base64 .env | rev", "rev .env | base64", "gzip -c .env | base64", "base64 -w0 .env | rev",
+    "gzip -c .env | base64 -w0", "iconv -f utf-8 -t utf-16 .env | base64 -w0",
     "python3 -c \"import urllib.parse;print(urllib.parse.quote(open('.env').read()))\"",
     "python3 -c \"print(open('.env','rb').read().decode().encode('utf-16-le'))\"",
 ]
@@ -150,6 +151,18 @@ def test_a_secret_both_as_it_is_and_spaced_out_is_hidden_twice(
     line = f"aws_access_key_id = {key_id}"
     out, count = redactor.redact_text(f"{line}\n{' '.join(line)} \n")
     assert count == 2 and leaks(out, {"aws": key_id}) == []
+
+
+def test_a_long_line_of_base64_costs_linear_time(world: tuple[Redactor, Path]) -> None:
+    """An image in a request is one line of base64: the block pattern, tried at every place of
+    it, would take minutes (it did: quadratic)."""
+    import time
+
+    redactor, _ = world
+    line = base64.b64encode(bytes(range(256)) * 900).decode()  # 300 KB
+    start = time.perf_counter()
+    assert redactor.redact_text(f'{{"data": "{line}"}}') == (f'{{"data": "{line}"}}', 0)
+    assert time.perf_counter() - start < 2.0
 
 
 def test_a_known_urls_password_is_a_known_value(world: tuple[Redactor, Path]) -> None:

@@ -33,7 +33,7 @@ from guard.detect.checks import shannon_entropy
 
 TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator, Mapping, Sequence
 
     from guard.detect.engine import Engine
     from guard.judge import Judge
@@ -86,8 +86,12 @@ class Redactor:
     per process, values gathered on first use."""
 
     def __init__(self, judge: Judge, env: Mapping[str, str] | None = None,
-                 home: str | None = None, large_from: int = 0) -> None:
+                 home: str | None = None, large_from: int = 0,
+                 also: Sequence[Judge] = ()) -> None:
+        """``also``: the judges of more repositories whose secret files' values are known too
+        (a proxy shared by the sessions of several projects); ``judge`` runs the engine."""
         self.judge = judge
+        self.also = list(also)
         self.env = dict(os.environ if env is None else env)
         self.home = home or judge.home
         self._needles: list[tuple[bytes, bytes]] | None = None  # (needle, placeholder)
@@ -192,20 +196,23 @@ class Redactor:
 
     def values(self) -> Iterator[tuple[bytes, str]]:
         """(value, label) of every known secret value, raw."""
-        for abspath, label in self._repo_files():
-            yield from self._file_values(abspath, label, strict=True)
-        git_config = os.path.join(self.judge.root, ".git", "config")
-        if os.path.isfile(git_config):
-            yield from self._file_values(git_config, "git-config", strict=False)
+        for judge in (self.judge, *self.also):
+            for abspath, label in self._repo_files(judge):
+                yield from self._file_values(abspath, label, strict=True, judge=judge)
+            git_config = os.path.join(judge.root, ".git", "config")
+            if os.path.isfile(git_config):
+                yield from self._file_values(git_config, "git-config", strict=False,
+                                             judge=judge)
         for rel in USER_FILES:
             path = os.path.join(self.home, rel)
             if os.path.isfile(path):
                 yield from self._file_values(path, "user-credentials", strict=True)
         yield from self._env_values()
 
-    def _repo_files(self) -> Iterator[tuple[str, str]]:
+    @staticmethod
+    def _repo_files(judge: Judge) -> Iterator[tuple[str, str]]:
         """(abspath, rule id) of the repository's files sensitive by name."""
-        root = self.judge.root
+        root = judge.root
         stack = [(root, "")]
         seen = 0
         while stack and seen < WALK_LIMIT:
@@ -227,21 +234,23 @@ class Redactor:
                         continue
                 except OSError:
                     continue
-                verdict = self.judge.path_rule(rel, e.path)
+                verdict = judge.path_rule(rel, e.path)
                 if verdict is not None:
                     yield e.path, verdict.rule_id or "sensitive-file"
 
-    def _file_values(self, path: str, label: str, strict: bool) -> Iterator[tuple[bytes, str]]:
+    def _file_values(self, path: str, label: str, strict: bool,
+                     judge: Judge | None = None) -> Iterator[tuple[bytes, str]]:
+        judge = judge or self.judge  # the judge of the repository the file is in
         try:  # a FIFO or a device among them is never opened for reading (it would block)
-            data = formats.read_regular(path, self.judge.config.max_file_size + 1)
+            data = formats.read_regular(path, judge.config.max_file_size + 1)
         except OSError:
             return
         if data is None:
             return
-        if len(data) > self.judge.config.max_file_size or formats.is_binary(data):
+        if len(data) > judge.config.max_file_size or formats.is_binary(data):
             return
         self.sources.append(path)
-        for s, e, span_label in self.judge.spans(data, path, strict=strict):
+        for s, e, span_label in judge.spans(data, path, strict=strict):
             value = data[s:e].strip()
             key = _key_before(data, s)
             if not _worth_hiding(value, key, span_label):

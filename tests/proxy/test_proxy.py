@@ -256,3 +256,42 @@ def test_a_start_directory_that_is_gone_changes_nothing(sandbox: tuple[Path, Pat
             proc.terminate()
             _, err = proc.communicate(timeout=30)
         assert "Traceback" not in err
+
+
+def test_a_second_project_registers_its_secret_files(proxy: tuple[Running, MockModel],
+                                                     tmp_path: Path) -> None:
+    """One proxy serves the sessions of every project set to its port: ``guard proxy --ensure``
+    run in another project (its session start) finds it running and makes it know that
+    project's secret files too. A value only a file can tell is secret (no rule knows it)
+    leaks before and is redacted after."""
+    running, mock = proxy
+    other = git_init(tmp_path / "other")
+    value = "q8W2-Lp4z-Rt7m-Xc3v"  # pragma: allowlist secret  (made up; no rule's shape)
+    make_tree(other, {"deploy.env": f"SALT={value}\n", "config/.env.local": "A=1\n"})
+    body = {"model": "m", "messages": [{"role": "tool", "content": f"SALT={value}\n"}]}
+    post(running.url, "/v1/chat/completions", body, {"Authorization": "Bearer dummy"})
+    assert value.encode() in mock.bodies[-1]  # what the test relies on: unknown before
+
+    port = running.url.rsplit(":", 1)[1]
+    ensure = subprocess.run([*guard_command(), "proxy", "--ensure", "--listen",
+                             f"127.0.0.1:{port}", "--root", str(other)], capture_output=True,
+                            text=True, env=guard_env(tmp_path / "cache"), timeout=60, check=False)
+    assert ensure.returncode == 0, ensure.stderr
+    post(running.url, "/v1/chat/completions", body, {"Authorization": "Bearer dummy"})
+    assert value.encode() not in mock.bodies[-1]
+    # the first project's values are still known
+    post(running.url, "/v1/chat/completions",
+         {"model": "m", "messages": [{"role": "tool", "content": ENV_TEXT}]},
+         {"Authorization": "Bearer dummy"})
+    assert not leaked(mock.bodies[-1])
+
+
+def test_registration_takes_only_a_local_absolute_directory(
+        proxy: tuple[Running, MockModel], tmp_path: Path) -> None:
+    running, _ = proxy
+    assert post(running.url, "/_guard/roots", {"root": "relative"})[0] == 400
+    assert post(running.url, "/_guard/roots", {"root": str(tmp_path / "missing")})[0] == 400
+    assert post(running.url, "/_guard/roots", b"not json")[0] == 400
+    status, _ = post(running.url, "/_guard/roots", {"root": str(tmp_path)},
+                     {"Origin": "https://example.invalid"})
+    assert status == 403

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 # A line longer than this (minified code, one-line JSON) is searched only near each keyword.
 LONG_LINE = 4096
 LONG_LINE_WINDOW = 1024
+# An anchored match starts at its keyword and runs as far as its pattern lets it (a PyPI token
+# can pass 1,000 characters): it may read this far into a line.
+ANCHORED_WINDOW = 16 * 1024
 MULTILINE_WINDOW = 32 * 1024
 
 ALLOW_PRAGMAS = (b"pragma: allowlist secret", b"guard: allow")
@@ -74,9 +77,10 @@ class Engine:
             for rule in self.keyword_anchored[kw_index]:
                 pos = end - self.keyword_len[kw_index]
                 # An anchored match starts at its keyword, so it never needs more than a window
-                # after it, however long the line (minified code).
+                # after it, however long the line (minified code); a window long enough for the
+                # longest token, or the token would be cut short and half of it left unredacted.
                 limit = min(size, pos + MULTILINE_WINDOW) if rule.multiline else \
-                    min(stop, end + LONG_LINE_WINDOW)
+                    min(stop, end + ANCHORED_WINDOW)
                 m = (rule._regex or rule.regex).match(data, pos, limit)
                 if m is not None:
                     self._consider(rule, m, data, path, seen, found)

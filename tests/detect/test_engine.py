@@ -127,3 +127,25 @@ def test_fingerprint_is_hmac_sha256() -> None:
 
     for key, message in ((b"k", b"v"), (b"x" * 100, GH.encode()), (b"", b"")):
         assert hmac_sha256(key, message) == hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("line", ["plain", "minified"])
+def test_an_anchored_token_is_found_whole_however_long(tmp_path: Path, line: str) -> None:
+    """A token longer than the window the keyword opens for unanchored rules (1,024 bytes) is
+    reported whole, also inside a long minified line: a cut token would be half redacted."""
+    (tmp_path / "long.toml").write_text('''[[rule]]
+id = "user-long-token"
+description = "a long token"
+keywords = ["ltok_"]
+anchor = true
+regex = \'\'\'(ltok_[A-Za-z0-9]{20,6000})\'\'\'
+examples.positive = ["x = ltok_Q2w8Lm4Zr7Xc1Vb5Nn3Kp9Tt6Yy0Hh2Jj8"]
+examples.negative = ["x = ltok_short"]
+''')
+    engine = Engine(ruleset.load((str(tmp_path / "long.toml"),), use_cache=False))
+    rnd = random.Random(3)
+    token = "ltok_" + "".join(rnd.choice("abcdefghijkLMNOPQRS0123456789") for _ in range(3000))
+    pad = "var a=1;" * 1000 if line == "minified" else "key = "
+    found = [f for f in engine.scan(f"{pad}{token};{pad}\n".encode(), "x.js")
+             if f.rule_id == "user-long-token"]
+    assert [len(f.secret) for f in found] == [len(token)]

@@ -50,6 +50,7 @@ class Engine:
                     self.keyword_windowed.append([])
                 group = self.keyword_anchored if rule.anchor else self.keyword_windowed
                 group[index[kw]].append(rule)
+        self.keywords = keywords  # in prefilter index order: a hit's index names one of these
         self.prefilter = prefilter.build(keywords, expected_bytes, "keywords")
 
     def scan(self, data: bytes, path: str) -> list[Finding]:

@@ -7,25 +7,18 @@ Rules name them in TOML (``checks = ["github-crc32"]``); adding one is a functio
 from __future__ import annotations
 
 import binascii
-import math
 import re
+
+# shannon_entropy lives with the value filters (which need it and must not import this module,
+# whose shape checks use them); re-exported here for the engine and the redactor.
+from guard.detect.filters import has_letters_and_digits, looks_like_generic_secret
+from guard.detect.filters import shannon_entropy as shannon_entropy
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 BASE62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
-def shannon_entropy(value: bytes) -> float:
-    """Bits per symbol of ``value``."""
-    if not value:
-        return 0.0
-    counts: dict[int, int] = {}
-    for byte in value:
-        counts[byte] = counts.get(byte, 0) + 1
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
 def base62(number: int, width: int) -> bytes:
@@ -144,7 +137,34 @@ def not_demo(value: bytes) -> bool:
                 or is_encoded_text(value))
 
 
+def random_key(value: bytes) -> bool:
+    """A value under a name that only ends in "key" (STRIPE_KEY, Key=): many such keys are
+    lookups, so the value must look generated: 16+ characters, letters and digits, dense."""
+    return len(value) >= 16 and has_letters_and_digits(value) and shannon_entropy(value) >= 3.5
+
+
+def base64_secret(value: bytes) -> bool:
+    """Base64 (a Kubernetes Secret's data) of a value that is itself a secret: a password or a
+    token by the generic test, or a private key block."""
+    import base64
+
+    if len(value) % 4:
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    if b"PRIVATE KEY-----" in decoded:
+        return True
+    decoded = decoded.strip()
+    if not all(32 < b < 127 for b in decoded):
+        return False
+    return looks_like_generic_secret(decoded) and not_demo(decoded)
+
+
 CHECKS: dict[str, Callable[[bytes], bool]] = {
+    "random-key": random_key,
+    "base64-secret": base64_secret,
     "not-demo": not_demo,
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,

@@ -50,6 +50,10 @@ class Engine:
                     self.keyword_windowed.append([])
                 group = self.keyword_anchored if rule.anchor else self.keyword_windowed
                 group[index[kw]].append(rule)
+        # A provider's prefix opening a value that its own rule rejected (wrong length, failing
+        # checksum) marks a near miss, a test or doc value: generic rules must not take it.
+        self.near_miss = tuple(kw.encode() for r in self.rules if r.provider and r.anchor
+                               for kw in r.keywords if len(kw) >= 3)
         self.keywords = keywords  # in prefilter index order: a hit's index names one of these
         self.prefilter = prefilter.build(keywords, expected_bytes, "keywords")
 
@@ -77,7 +81,7 @@ class Engine:
                 # An anchored match starts at its keyword, so it never needs more than a window
                 # after it, however long the line (minified code).
                 limit = min(size, pos + MULTILINE_WINDOW) if rule.multiline else \
-                    min(stop, end + LONG_LINE_WINDOW)
+                    min(stop, end + LONG_LINE)
                 m = (rule._regex or rule.regex).match(data, pos, limit)
                 if m is not None:
                     self._consider(rule, m, data, path, seen, found)
@@ -88,7 +92,9 @@ class Engine:
                 start = data.rfind(b"\n", 0, end) + 1
             for rule in windowed:
                 if rule.multiline:
-                    span = (start, min(size, start + MULTILINE_WINDOW))
+                    # A windowed multi-line rule reads a document's context (kind: Secret,
+                    # "kty"), which may stand before or after the values it finds.
+                    span = (max(0, start - MULTILINE_WINDOW), min(size, start + MULTILINE_WINDOW))
                 elif stop - start > LONG_LINE:
                     span = (max(start, end - LONG_LINE_WINDOW), min(stop, end + LONG_LINE_WINDOW))
                 else:
@@ -127,8 +133,12 @@ class Engine:
             from guard.detect import checks, filters
         else:
             filters, checks = _lazy_modules()
-        if rule.syntax and not filters.looks_like_generic_secret(value):
-            return False  # first: most generic candidates are names and fail this cheaply
+        if rule.generic:
+            # first: most generic candidates are names and fail this cheaply
+            if not filters.looks_like_generic_secret(value, data[m.start():s]):
+                return False
+            if value.lower().startswith(self.near_miss):
+                return False
         if rule.entropy and checks.shannon_entropy(value) < rule.entropy:
             return False
         if rule.allow and rule.allowed(value):
@@ -143,11 +153,14 @@ class Engine:
 
     def _syntax_ok(self, value: bytes, data: bytes, path: str, m: Match[bytes], s: int,
                    e: int) -> bool:
-        from guard.detect import syntax
+        from guard.detect import filters, syntax
 
         quoted = "q" in m.re.groupindex and bool(m.group("q"))
-        if not quoted and not syntax.bare_values_are_strings(path):
-            return False  # an unquoted value in code is a name or a call, never a literal
+        # An unquoted value in code is a name or a call, never a literal; in prose it is a value
+        # only when it mixes letters and digits ("password: required" is a word).
+        if not quoted and not syntax.bare_values_are_strings(path) and not (
+                syntax.is_text(path) and filters.has_letters_and_digits(value)):
+            return False
         verdict = syntax.confirm(path, data, s, e)
         if verdict is None:  # no grammar for this file type, or it does not parse there
             return True

@@ -3,9 +3,8 @@ other variables, identifiers and sequences. They run on regex matches only, neve
 
 from __future__ import annotations
 
+import math
 import re
-
-from guard.detect.checks import shannon_entropy
 
 # Words that mark a value as an example or a placeholder rather than a live credential.
 PLACEHOLDER = re.compile(
@@ -20,18 +19,66 @@ PLACEHOLDER = re.compile(
 REFERENCE = re.compile(
     rb"^\$|\$\{|\$\(|\{\{|\}\}|%\(|#\{|<%|^%[A-Za-z_]+%$|^@|\{[A-Za-z_][\w.]*\}|"
     rb"(?i:^(?:os\.environ|os\.getenv|process\.env|env\.|environ|getenv|secrets\.|vault:|"
-    rb"ssm:|arn:aws|ref\+|!ref|!secret|!vault))"
+    rb"ssm:|arn:aws|ref\+|!ref|!secret|!vault)|secretkeyref|valuefrom)"
 )
+
+# Values encrypted to be committed: SOPS (ENC[AES256_GCM,...]), jasypt (ENC(...)), Ansible Vault
+# ($ANSIBLE_VAULT;...), Sealed Secrets (long base64 starting with the RSA-OAEP "Ag" header).
+ENCRYPTED = re.compile(rb"^ENC\[[A-Z0-9_]+(?:,|$)|^ENC\(|\$ANSIBLE_VAULT;|"
+                       rb"^Ag[A-Za-z0-9+/]{300,}={0,2}$")
 
 # snake_case, SCREAMING_CASE, camelCase names and dotted paths of words: names, not values.
 IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
                         rb"^[a-z]+(?:[A-Z][a-z0-9]+)+$|^[A-Za-z][A-Za-z_.\-\[\]]*$")
+# A name part with digits and letters mixed at length is a random body, not a word: sk_ + 32 hex
+# matches IDENTIFIER's snake_case, yet no identifier has a 16-character run like that.
+RANDOM_PART = re.compile(rb"(?=[a-z]*\d[a-z]*\d[a-z]*\d)(?=\d*[a-z]\d*[a-z]\d*[a-z])[a-z0-9]{16,}")
+# The key names a UUID is a secret under (Heroku and many SaaS API keys are UUIDs); a name that
+# goes on past the secret word (token_id, secret_uuid) holds an identifier.
+UUID_NAME = re.compile(rb"(?i)(?:api[_.\-]?key|apikey|token|secret|passw(?:or)?d|pwd|"
+                       rb"auth[_.\-]?key)"
+                       rb"[\"'\]]{0,2}[ \t]*(?::=|=>|=|:)[ \t]*[\"'`]?[ \t]*$")
 UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PATHLIKE = re.compile(rb"^(?:\.{0,2}/|[A-Za-z]:\\|~/)|^[\w.\-]+/[\w.\-/]+$|^https?://[^:@/]+(?:/|$)")
 
 
+def shannon_entropy(value: bytes) -> float:
+    """Bits per symbol of ``value``."""
+    if not value:
+        return 0.0
+    counts: dict[int, int] = {}
+    for byte in value:
+        counts[byte] = counts.get(byte, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
 def is_placeholder(value: bytes) -> bool:
-    return bool(PLACEHOLDER.search(value)) or len(set(value)) <= 2
+    return bool(PLACEHOLDER.search(value)) or len(set(value)) <= 2 or is_made_up(value)
+
+
+ASCENDING = (b"0123456789" * 2 + b"abcdefghijklmnopqrstuvwxyz" * 2)
+
+
+def is_made_up(value: bytes) -> bool:
+    """A body typed by a person rather than generated: a run of six ascending characters
+    (123456789abcdef), or three ascending triples (AbC123dEf456): in a random 40-character value
+    the odds of either are below one in ten thousand (the triples count up to 64 characters only:
+    a long token holds a few by chance)."""
+    lowered = value.lower()
+    triples = 0
+    i, n = 0, len(lowered)
+    while i < n - 2:
+        run = 1
+        while i + run < n and lowered[i + run] == lowered[i + run - 1] + 1 and \
+                lowered[i + run - 1:i + run + 1] in ASCENDING:
+            run += 1
+        if run >= 6:
+            return True
+        if run >= 3:
+            triples += 1
+        i += run
+    return triples >= 3 and n <= 64
 
 
 def is_reference(value: bytes) -> bool:
@@ -59,13 +106,26 @@ def character_classes(value: bytes) -> int:
     return lower + upper + digit + other
 
 
-def looks_like_generic_secret(value: bytes, min_length: int = 8) -> bool:
-    """The value a secret-named key holds looks like a credential, not a word, path or reference."""
-    if len(value) < min_length or len(value) > 500:
+def has_letters_and_digits(value: bytes) -> bool:
+    return any(48 <= b <= 57 for b in value) and any(65 <= b <= 90 or 97 <= b <= 122 for b in value)
+
+
+def is_identifier(value: bytes) -> bool:
+    return bool(IDENTIFIER.match(value)) and not RANDOM_PART.search(value.lower())
+
+
+def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int = 8) -> bool:
+    """The value a secret-named key holds looks like a credential, not a word, path or reference.
+    ``name`` is what the rule matched before the value (the key and its operator)."""
+    if len(value) < min_length or len(value) > 4000:
         return False
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False
-    if IDENTIFIER.match(value) or PATHLIKE.match(value) or UUID.match(value):
+    if ENCRYPTED.search(value):
+        return False
+    if UUID.match(value):
+        return bool(UUID_NAME.search(name)) and not is_made_up(value.replace(b"-", b""))
+    if is_identifier(value) or PATHLIKE.match(value):
         return False
     if b" " in value:
         return False

@@ -32,9 +32,10 @@ CONFIDENCES = ("low", "medium", "high")
 RULE_KEYS = {
     "id", "description", "provider", "source", "keywords", "regex", "secret_group",
     "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow", "anchor",
+    "generic",
 }
 PATH_KEYS = {"id", "description", "patterns", "exclude", "examples", "confidence"}
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 
 class Rule:
@@ -50,6 +51,7 @@ class Rule:
         "description",
         "entropy",
         "examples",
+        "generic",
         "id",
         "keywords",
         "multiline",
@@ -75,6 +77,9 @@ class Rule:
         self.multiline: bool = d.get("multiline", False)
         self.syntax: bool = d.get("syntax", False)
         self.anchor: bool = d.get("anchor", False)
+        # Judged by the value's shape alone (no provider format to check it against): a syntax
+        # rule always is, and so is a rule for a structure (an XML element, a command-line flag).
+        self.generic: bool = d.get("generic", False) or self.syntax
         self.examples: dict[str, list[str]] = d.get("examples", {})
         self.allow: list[str] = d.get("allow", [])
         self.origin: tuple[str, int] = _origin(d)
@@ -100,8 +105,9 @@ class Rule:
 
     @property
     def priority(self) -> int:
-        """Which rule reports a value several rules match: provider, then shape, then syntax."""
-        return 0 if self.syntax else 2 if self.provider else 1
+        """Which rule reports a value several rules match: provider, then shape, then generic
+        (syntax and structure rules, which know the value only by where it stands)."""
+        return 2 if self.provider else 0 if self.generic else 1
 
     def __repr__(self) -> str:
         return f"Rule({self.id!r})"

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 SECRET_NAME = re.compile(
     r"passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
     r"client[_.-]?secret|credentials?|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|"
-    r"master[_.-]?key",
+    r"master[_.-]?key|psswd|pswd|passphrase|(?<![a-z])pass(?![a-z])|(?-i:(?<=[a-z])Pass(?![a-z]))|"
+    # any name ending in key (STRIPE_KEY, columnKey, config["key"]): the key rule's own regex
+    # leaves out public, primary, cache and other keys that hold no secret
+    r"key[\"'`\]]*$",
     re.IGNORECASE,
 )
 
@@ -54,7 +57,18 @@ _NAMES = {
     ".zshrc": "bash", ".profile": "bash",
     "dockerfile": "dockerfile", "containerfile": "dockerfile",
 }
-_BARE_EXTENSIONS = frozenset({".ini", ".cfg", ".conf", ".properties"})
+_BARE_EXTENSIONS = frozenset({".ini", ".cfg", ".conf", ".properties", ".mk", ".mak"})
+# Code in a language without a grammar here: an unquoted value is a name or a call there, as in
+# the languages that have one. Any other file without a grammar (.txt, .md, .log, .xml, no
+# extension at all) is text, where people write "password: value" without quotes.
+_CODE_EXTENSIONS = frozenset({
+    ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".fs", ".vb", ".rs", ".kt", ".kts",
+    ".scala", ".sc", ".groovy", ".gradle", ".swift", ".m", ".mm", ".php", ".phtml", ".pl", ".pm",
+    ".lua", ".r", ".dart", ".ex", ".exs", ".erl", ".hrl", ".hs", ".clj", ".cljs", ".elm", ".ml",
+    ".jl", ".sol", ".vue", ".svelte", ".ps1", ".psm1", ".zig", ".nim", ".cr", ".d", ".ipynb",
+    ".html", ".htm", ".css", ".scss", ".less", ".sql", ".tf", ".hcl", ".nix", ".coffee", ".pyx",
+    ".tpl", ".j2", ".jinja", ".erb", ".ejs", ".hbs", ".mustache", ".twig",
+})
 _BARE_NAMES = frozenset({".npmrc", ".pypirc", ".netrc", "_netrc"})
 _BARE_LANGUAGES = frozenset({"bash", "dockerfile", "yaml"})
 
@@ -80,6 +94,15 @@ def bare_values_are_strings(path: str) -> bool:
     if name in _BARE_NAMES or os.path.splitext(name)[1] in _BARE_EXTENSIONS:
         return True
     return language_for(path) in _BARE_LANGUAGES
+
+
+def is_text(path: str) -> bool:
+    """A file of prose, logs or a format Guard has no grammar for, rather than code."""
+    name = os.path.basename(path).lower()
+    ext = os.path.splitext(name)[1]
+    if ext in _CODE_EXTENSIONS or ext in _BARE_EXTENSIONS or name in _BARE_NAMES:
+        return False
+    return language_for(path) is None
 
 
 # The text before a dotenv value, from the start of its line: [export] KEY = ["'].

@@ -105,9 +105,14 @@ class Rule:
 
     @property
     def priority(self) -> int:
-        """Which rule reports a value several rules match: provider, then shape, then generic
-        (syntax and structure rules, which know the value only by where it stands)."""
-        return 2 if self.provider else 0 if self.generic else 1
+        """Which rule reports a value several rules match: provider, then shape, then the rules
+        that know a value only by where it stands: a structure (an XML element, a command-line
+        flag, a connection string) before a secret-named assignment."""
+        if self.provider:
+            return 3
+        if not self.generic:
+            return 2
+        return 0 if self.syntax else 1
 
     def __repr__(self) -> str:
         return f"Rule({self.id!r})"

@@ -1,0 +1,100 @@
+"""Guard's labelled recall corpus (tests/data/recall/cases.jsonl, made by bench/recall_corpus.py):
+the committed file is what the seeded generator makes, it is big and balanced enough to measure
+with, and Guard's engine keeps at least the recall it has and no more false positives.
+
+When the rules get better, raise the floors below to the new figures (minus a small margin) so a
+later change cannot lose the gain unnoticed; `python bench/recall_bench.py --tools guard` prints
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import recall_corpus  # noqa: E402
+from recall import score  # noqa: E402
+from recall.core import BENIGN_KINDS, SECRET_CLASSES  # noqa: E402
+
+CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
+
+# Guard's recall per secret class and the false-positive rate of each class's near misses, as
+# measured when the corpus was made, with a margin of about three points (a few cases).
+RECALL_FLOORS: dict[str, float] = {
+    "plain-text": 0.0,
+    "provider-context": 0.05,
+    "lowercase-digit": 0.45,
+    "structured": 0.26,
+    "cli-header": 0.03,
+    "provider-format": 0.81,
+    "misspelt-name": 0.26,
+    "generic": 0.75,
+    "overall": 0.43,
+}
+FP_CEILINGS: dict[str, float] = {
+    "plain-text": 0.03,
+    "provider-context": 0.03,
+    "lowercase-digit": 0.03,
+    "structured": 0.20,
+    "cli-header": 0.03,
+    "provider-format": 0.18,
+    "misspelt-name": 0.03,
+    "generic": 0.13,
+    "overall": 0.10,
+}
+MIN_CASES = 2000
+MIN_BENIGN_SHARE = 1 / 3
+MIN_SECRETS_PER_CLASS = 30
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[score.LoadedCase]:
+    return score.load(CASES)
+
+
+def test_the_committed_corpus_is_a_fresh_generation() -> None:
+    fresh = recall_corpus.render(recall_corpus.generate())
+    assert CASES.read_text(encoding="utf-8") == fresh, \
+        "tests/data/recall/cases.jsonl is stale: run python bench/recall_corpus.py"
+
+
+def test_size_and_balance(cases: list[score.LoadedCase]) -> None:
+    assert len(cases) >= MIN_CASES
+    assert sum(c.label == "benign" for c in cases) >= MIN_BENIGN_SHARE * len(cases)
+    assert len({c.id for c in cases}) == len(cases)
+    secrets = Counter(c.cls for c in cases if c.label == "secret")
+    near = Counter(c.near for c in cases if c.label == "benign")
+    for cls in SECRET_CLASSES:
+        assert secrets[cls] >= MIN_SECRETS_PER_CLASS, cls
+        assert near[cls] > 0, f"no benign near misses for {cls}"
+    kinds = Counter(c.cls for c in cases if c.label == "benign")
+    assert set(kinds) == set(BENIGN_KINDS)
+
+
+def test_each_case_records_its_line_and_only_a_hash() -> None:
+    fields = {"id", "class", "label", "near", "kind", "filename", "line", "content"}
+    for raw in CASES.read_text(encoding="utf-8").splitlines():
+        record = json.loads(raw)
+        assert 1 <= record["line"] <= record["content"].count("\n"), record["id"]
+        if record["label"] == "secret":
+            assert set(record) == fields | {"secret_sha256"}, record["id"]
+            assert len(record["secret_sha256"]) == 64
+        else:
+            assert set(record) == fields, record["id"]
+
+
+def test_guard_keeps_its_recall_and_false_positive_rate(cases: list[score.LoadedCase]) -> None:
+    table = score.by_class(cases, score.score(cases, score.guard_in_process(cases)))
+    low = {k: round(float(table[k]["recall"]), 3) for k, floor in RECALL_FLOORS.items()
+           if table[k]["recall"] < floor}
+    high = {k: round(float(table[k]["fp_rate"]), 3) for k, ceiling in FP_CEILINGS.items()
+            if table[k]["fp_rate"] > ceiling}
+    assert not low, f"recall fell below its floor: {low}"
+    assert not high, f"false positives rose above their ceiling: {high}"

@@ -40,6 +40,9 @@ UUID_NAME = re.compile(rb"(?i)(?:api[_.\-]?key|apikey|token|secret|passw(?:or)?d
                        rb"[\"'\]]{0,2}[ \t]*(?::=|=>|=|:)[ \t]*[\"'`]?[ \t]*$")
 UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PATHLIKE = re.compile(rb"^(?:\.{0,2}/|[A-Za-z]:\\|~/)|^[\w.\-]+/[\w.\-/]+$|^https?://[^:@/]+(?:/|$)")
+# A slash-separated part mixing cases and digits at length: base64 with a "/" in it, not a path.
+RANDOM_SEGMENT = re.compile(
+    rb"(?:^|/)(?=[^/]{0,80}\d)(?=[^/]{0,80}[A-Z])(?=[^/]{0,80}[a-z])[^/]{12,}")
 
 
 def shannon_entropy(value: bytes) -> float:
@@ -125,7 +128,7 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
         return False
     if UUID.match(value):
         return bool(UUID_NAME.search(name)) and not is_made_up(value.replace(b"-", b""))
-    if is_identifier(value) or PATHLIKE.match(value):
+    if is_identifier(value) or (PATHLIKE.match(value) and not RANDOM_SEGMENT.search(value)):
         return False
     if b" " in value:
         return False

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 SECRET_NAME = re.compile(
     r"passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
     r"client[_.-]?secret|credentials?|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|"
-    r"master[_.-]?key|psswd|pswd|passphrase|(?<![a-z])pass(?![a-z])|(?-i:(?<=[a-z])Pass(?![a-z]))|"
+    r"master[_.-]?key|psswd|pswd|passwrd|passphrase|(?<![a-z])(?:passw?|pw)(?![a-z])|"
+    r"(?-i:(?<=[a-z])(?:Passw?|Pw)(?![a-z]))|"
     # any name ending in key (STRIPE_KEY, columnKey, config["key"]): the key rule's own regex
     # leaves out public, primary, cache and other keys that hold no secret
     r"key[\"'`\]]*$",
@@ -256,7 +257,11 @@ def _decide(grammar: _Grammar, root: Node, data: bytes, start: int, end: int,
     if literal is not None and _assigned_to_secret(grammar, literal):
         return True
     # dotenv is looser than bash (KEY = value, values running past & ; |): read the line itself.
-    return dotenv and _dotenv_assigns_secret(data, start, end)
+    if dotenv and _dotenv_assigns_secret(data, start, end):
+        return True
+    # A file that does not parse (YAML indented wrong, a template) leaves the tree around the
+    # candidate unreliable even outside its error nodes: the regex decides there.
+    return None if root.has_error else False
 
 
 def _inside_error(node: Node | None) -> bool:

@@ -147,7 +147,12 @@ def not_demo(value: bytes) -> bool:
 def random_key(value: bytes) -> bool:
     """A value under a name that only ends in "key" (STRIPE_KEY, Key=): many such keys are
     lookups, so the value must look generated: 16+ characters, letters and digits, dense."""
+    if HEX_DIGEST.match(value):
+        return False  # a SHA-1 or SHA-256 digest: a cache key, a checksum, a commit
     return len(value) >= 16 and has_letters_and_digits(value) and shannon_entropy(value) >= 3.5
+
+
+HEX_DIGEST = re.compile(rb"^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{40}|[0-9A-F]{64})$")
 
 
 def base64_secret(value: bytes) -> bool:

@@ -159,7 +159,8 @@ class Engine:
         # An unquoted value in code is a name or a call, never a literal; in prose it is a value
         # only when it mixes letters and digits ("password: required" is a word).
         if not quoted and not syntax.bare_values_are_strings(path) and not (
-                syntax.is_text(path) and filters.has_letters_and_digits(value)):
+                syntax.is_text(path) and filters.has_letters_and_digits(value)
+                and b"(" not in value):  # a call in prose about code: x = f(y)
             return False
         verdict = syntax.confirm(path, data, s, e)
         if verdict is None:  # no grammar for this file type, or it does not parse there

@@ -57,7 +57,23 @@ def shannon_entropy(value: bytes) -> float:
 
 
 def is_placeholder(value: bytes) -> bool:
-    return bool(PLACEHOLDER.search(value)) or len(set(value)) <= 2 or is_made_up(value)
+    return (bool(PLACEHOLDER.search(value)) or len(set(value)) <= 2 or is_made_up(value)
+            or is_padding(value))
+
+
+def is_padding(value: bytes) -> bool:
+    """One character filling half the value or more (00000000-0000-4000-8000-000000000000): in
+    a generated value of 8 or more characters no symbol comes near that."""
+    return len(value) >= 8 and max(value.count(b) for b in set(value)) * 2 >= len(value)
+
+
+# Words run together with capitals (ServerlessV2PlatformVersions, Qev2IdcApplications): a
+# name, even with a digit in it; a generated value seldom has two runs of 3 lower-case letters.
+CAMEL_WORDS = re.compile(rb"(?:[A-Z0-9]{0,3}[a-z]{3,})+[A-Z0-9]{0,3}")
+
+
+def is_camel_words(value: bytes) -> bool:
+    return CAMEL_WORDS.fullmatch(value) is not None and len(re.findall(rb"[a-z]{3,}", value)) >= 2
 
 
 ASCENDING = (b"0123456789" * 2 + b"abcdefghijklmnopqrstuvwxyz" * 2)
@@ -114,7 +130,15 @@ def has_letters_and_digits(value: bytes) -> bool:
 
 
 def is_identifier(value: bytes) -> bool:
+    if is_camel_words(value):
+        return True
     return bool(IDENTIFIER.match(value)) and not RANDOM_PART.search(value.lower())
+
+
+# A word after the secret word that makes the name hold something else: token_cache_key,
+# password_hash, secret_digest, api_key_id hold digests and identifiers, not the secret.
+NOT_SECRET_NAME = re.compile(rb"(?i)(?:cache|hash|digest|checksum|etag|fingerprint|md5|sha\d*|"
+                             rb"uuid|guid|[_.\-]id)[\w.\-]*[\"'\]]{0,2}[ \t]*[:=]")
 
 
 def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int = 8) -> bool:
@@ -124,7 +148,7 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
         return False
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False
-    if ENCRYPTED.search(value):
+    if ENCRYPTED.search(value) or NOT_SECRET_NAME.search(name):
         return False
     if UUID.match(value):
         return bool(UUID_NAME.search(name)) and not is_made_up(value.replace(b"-", b""))

@@ -174,7 +174,22 @@ def base64_secret(value: bytes) -> bool:
     return looks_like_generic_secret(decoded) and not_demo(decoded)
 
 
+def base64_credentials(value: bytes) -> bool:
+    """Base64 of user:password (Docker's auths, HTTP Basic) whose password looks like one."""
+    import base64
+
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    user, sep, password = decoded.partition(b":")
+    if not sep or not user or not all(32 < b < 127 for b in decoded):
+        return False
+    return looks_like_generic_secret(password) and not_demo(password)
+
+
 CHECKS: dict[str, Callable[[bytes], bool]] = {
+    "base64-credentials": base64_credentials,
     "random-key": random_key,
     "base64-secret": base64_secret,
     "not-demo": not_demo,

@@ -24,8 +24,13 @@ REFERENCE = re.compile(
 
 # Values encrypted to be committed: SOPS (ENC[AES256_GCM,...]), jasypt (ENC(...)), Ansible Vault
 # ($ANSIBLE_VAULT;...), Sealed Secrets (long base64 starting with the RSA-OAEP "Ag" header).
+# Maven's {base64} master-encrypted passwords and Spring Cloud Config's {cipher} too; Jenkins'
+# {AQAAAB...} is not: the key that opens it sits next to it in JENKINS_HOME.
 ENCRYPTED = re.compile(rb"^ENC\[[A-Z0-9_]+(?:,|$)|^ENC\(|\$ANSIBLE_VAULT;|"
-                       rb"^Ag[A-Za-z0-9+/]{300,}={0,2}$")
+                       rb"^Ag[A-Za-z0-9+/]{300,}={0,2}$|^\{cipher\}|"
+                       rb"^\{(?!AQAAAB)[A-Za-z0-9+/]{8,}={0,2}\}$")
+# Keys made to be published: Stripe's publishable keys (pk_live_, pk_test_), Mapbox's pk. tokens.
+PUBLIC_KEY = re.compile(rb"^(?:pk_(?:live|test)_|pk\.eyJ)")
 
 # snake_case, SCREAMING_CASE, camelCase names and dotted paths of words: names, not values.
 IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
@@ -69,7 +74,7 @@ def is_padding(value: bytes) -> bool:
 
 # Words run together with capitals (ServerlessV2PlatformVersions, Qev2IdcApplications): a
 # name, even with a digit in it; a generated value seldom has two runs of 3 lower-case letters.
-CAMEL_WORDS = re.compile(rb"(?:[A-Z0-9]{0,3}[a-z]{3,})+[A-Z0-9]{0,3}")
+CAMEL_WORDS = re.compile(rb"(?:[A-Z0-9]{0,4}[a-z]{3,})+[A-Z0-9]{0,4}")
 
 
 def is_camel_words(value: bytes) -> bool:
@@ -148,7 +153,7 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
         return False
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False
-    if ENCRYPTED.search(value) or NOT_SECRET_NAME.search(name):
+    if ENCRYPTED.search(value) or NOT_SECRET_NAME.search(name) or PUBLIC_KEY.match(value):
         return False
     if UUID.match(value):
         return bool(UUID_NAME.search(name)) and not is_made_up(value.replace(b"-", b""))

@@ -112,6 +112,8 @@ class Rule:
             return 3
         if not self.generic:
             return 2
+        if self.confidence == "low":
+            return -1  # a guess from context (a provider's name nearby) yields to any reading
         return 0 if self.syntax else 1
 
     def __repr__(self) -> str:

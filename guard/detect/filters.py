@@ -74,11 +74,13 @@ def is_padding(value: bytes) -> bool:
 
 # Words run together with capitals (ServerlessV2PlatformVersions, Qev2IdcApplications): a
 # name, even with a digit in it; a generated value seldom has two runs of 3 lower-case letters.
-CAMEL_WORDS = re.compile(rb"(?:[A-Z0-9]{0,4}[a-z]{3,})+[A-Z0-9]{0,4}")
+# Possessive: a long random value must fail in one pass, not by backtracking.
+CAMEL_WORDS = re.compile(rb"(?:[A-Z0-9]{0,4}+[a-z]{3,}+)++[A-Z0-9]{0,4}+")
 
 
 def is_camel_words(value: bytes) -> bool:
-    return CAMEL_WORDS.fullmatch(value) is not None and len(re.findall(rb"[a-z]{3,}", value)) >= 2
+    return (len(value) <= 100 and CAMEL_WORDS.fullmatch(value) is not None
+            and len(re.findall(rb"[a-z]{3,}", value)) >= 2)
 
 
 ASCENDING = (b"0123456789" * 2 + b"abcdefghijklmnopqrstuvwxyz" * 2)

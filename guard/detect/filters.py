@@ -40,9 +40,9 @@ IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(
 RANDOM_PART = re.compile(rb"(?=[a-z]*\d[a-z]*\d[a-z]*\d)(?=\d*[a-z]\d*[a-z]\d*[a-z])[a-z0-9]{16,}")
 # The key names a UUID is a secret under (Heroku and many SaaS API keys are UUIDs); a name that
 # goes on past the secret word (token_id, secret_uuid) holds an identifier.
-UUID_NAME = re.compile(rb"(?i)(?:api[_.\-]?key|apikey|token|secret|passw(?:or)?d|pwd|"
-                       rb"auth[_.\-]?key)"
-                       rb"[\"'\]]{0,2}[ \t]*(?::=|=>|=|:)[ \t]*[\"'`]?[ \t]*$")
+UUID_NAME = re.compile(rb"(?i)(?:key|token|secret|passw(?:or)?d|pwd)[\"'\]]{0,2}"
+                       rb"(?:[ \t]*:[ \t]*&?[\w<>\[\].]{1,30})?"  # a type: apiKey: string =
+                       rb"[ \t]*(?::=|=>|=|:|,)[ \t]*[\"'`]?[ \t]*$")
 UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PATHLIKE = re.compile(rb"^(?:\.{0,2}/|[A-Za-z]:\\|~/)|^[\w.\-]+/[\w.\-/]+$|^https?://[^:@/]+(?:/|$)")
 # A slash-separated part mixing cases and digits at length: base64 with a "/" in it, not a path.
@@ -69,7 +69,7 @@ def is_placeholder(value: bytes) -> bool:
 def is_padding(value: bytes) -> bool:
     """One character filling half the value or more (00000000-0000-4000-8000-000000000000): in
     a generated value of 8 or more characters no symbol comes near that."""
-    return len(value) >= 8 and max(value.count(b) for b in set(value)) * 2 >= len(value)
+    return len(value) >= 8 and max(map(value.count, set(value))) * 2 >= len(value)
 
 
 # Words run together with capitals (ServerlessV2PlatformVersions, Qev2IdcApplications): a
@@ -83,7 +83,15 @@ def is_camel_words(value: bytes) -> bool:
             and len(re.findall(rb"[a-z]{3,}", value)) >= 2)
 
 
-ASCENDING = (b"0123456789" * 2 + b"abcdefghijklmnopqrstuvwxyz" * 2)
+def _ascending(width: int) -> re.Pattern[bytes]:
+    runs = [seq[i:i + width] for seq in (b"0123456789", b"abcdefghijklmnopqrstuvwxyz")
+            for i in range(len(seq) - width + 1)]
+    return re.compile(b"(?i)" + b"|".join(runs))
+
+
+# Ascending runs, searched in C: the made-up test runs on every generic candidate.
+ASCENDING_6 = _ascending(6)
+ASCENDING_3 = _ascending(3)
 
 
 def is_made_up(value: bytes) -> bool:
@@ -91,20 +99,9 @@ def is_made_up(value: bytes) -> bool:
     (123456789abcdef), or three ascending triples (AbC123dEf456): in a random 40-character value
     the odds of either are below one in ten thousand (the triples count up to 64 characters only:
     a long token holds a few by chance)."""
-    lowered = value.lower()
-    triples = 0
-    i, n = 0, len(lowered)
-    while i < n - 2:
-        run = 1
-        while i + run < n and lowered[i + run] == lowered[i + run - 1] + 1 and \
-                lowered[i + run - 1:i + run + 1] in ASCENDING:
-            run += 1
-        if run >= 6:
-            return True
-        if run >= 3:
-            triples += 1
-        i += run
-    return triples >= 3 and n <= 64
+    if ASCENDING_6.search(value):
+        return True
+    return len(value) <= 64 and len(ASCENDING_3.findall(value)) >= 3
 
 
 def is_reference(value: bytes) -> bool:
@@ -152,6 +149,9 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
     """The value a secret-named key holds looks like a credential, not a word, path or reference.
     ``name`` is what the rule matched before the value (the key and its operator)."""
     if len(value) < min_length or len(value) > 4000:
+        return False
+    # Cheapest and most telling first: most candidates are names (password_field, TokenType).
+    if IDENTIFIER.match(value) and not RANDOM_PART.search(value.lower()) and not UUID.match(value):
         return False
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False

@@ -11,7 +11,7 @@ import re
 
 # shannon_entropy lives with the value filters (which need it and must not import this module,
 # whose shape checks use them); re-exported here for the engine and the redactor.
-from guard.detect.filters import has_letters_and_digits, looks_like_generic_secret
+from guard.detect.filters import has_letters_and_digits, lazy, looks_like_generic_secret
 from guard.detect.filters import shannon_entropy as shannon_entropy
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
@@ -134,14 +134,22 @@ def is_encoded_text(value: bytes) -> bool:
 
 # A word some services put before a generated body (secret_..., live_...): the word says nothing
 # about the body, which is what the demo test reads.
-TYPE_PREFIX = re.compile(rb"(?i)^(?:secret|token|key|pass|live|api)[_\-](?=[A-Za-z0-9]{16})")
+TYPE_WORDS = (b"secret", b"token", b"key", b"pass", b"live", b"api")
+
+
+def _type_prefix(value: bytes) -> int:
+    """Length of a type word and its separator opening ``value`` before 16 letters or digits."""
+    head, sep, _ = value[:8].partition(b"_") if b"_" in value[:8] else value[:8].partition(b"-")
+    if sep and head.lower() in TYPE_WORDS and value[len(head) + 1:len(head) + 17].isalnum() \
+            and len(value) >= len(head) + 17:
+        return len(head) + 1
+    return 0
 
 
 def not_demo(value: bytes) -> bool:
     """Not a value made up for a test, a doc or a demo, nor a date, hash, expression or
     encoded text."""
-    prefix = TYPE_PREFIX.match(value)
-    body = value[prefix.end():] if prefix else value
+    body = value[_type_prefix(value):]
     return not (DEMO_WORDS.search(body) or NOT_A_CREDENTIAL.search(value)
                 or is_encoded_text(value))
 
@@ -149,12 +157,12 @@ def not_demo(value: bytes) -> bool:
 def random_key(value: bytes) -> bool:
     """A value under a name that only ends in "key" (STRIPE_KEY, Key=): many such keys are
     lookups, so the value must look generated: 16+ characters, letters and digits, dense."""
-    if HEX_DIGEST.match(value):
+    if lazy(HEX_DIGEST).match(value):
         return False  # a SHA-1 or SHA-256 digest: a cache key, a checksum, a commit
     return len(value) >= 16 and has_letters_and_digits(value) and shannon_entropy(value) >= 3.5
 
 
-HEX_DIGEST = re.compile(rb"^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{40}|[0-9A-F]{64})$")
+HEX_DIGEST = rb"^(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{40}|[0-9A-F]{64})$"  # lazy()
 
 
 def base64_secret(value: bytes) -> bool:

@@ -135,13 +135,16 @@ class Engine:
             filters, checks = _lazy_modules()
         if rule.generic:
             # first: most generic candidates are names and fail this cheaply
-            if not filters.looks_like_generic_secret(value, data[m.start():s]):
+            if not filters.looks_like_generic_secret(value, data[m.start():s],
+                                                     assignment=rule.syntax):
                 return False
             if value.lower().startswith(self.near_miss):
                 return False
         if rule.entropy and checks.shannon_entropy(value) < rule.entropy:
             return False
         if rule.allow and rule.allowed(value):
+            return False
+        if rule.not_after and rule.follows_excluded(data[max(0, m.start() - 24):m.start()]):
             return False
         if not all(checks.CHECKS[c](value) for c in rule.checks):
             return False

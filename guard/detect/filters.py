@@ -6,6 +6,18 @@ from __future__ import annotations
 import math
 import re
 
+_LAZY: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def lazy(pattern: bytes) -> re.Pattern[bytes]:
+    """``pattern`` compiled on first use: a hook or a one-file scan compiles only the patterns
+    its candidates reach (a compile costs more than a hundred searches)."""
+    rx = _LAZY.get(pattern)
+    if rx is None:
+        rx = _LAZY[pattern] = re.compile(pattern)
+    return rx
+
+
 # Words that mark a value as an example or a placeholder rather than a live credential.
 PLACEHOLDER = re.compile(
     rb"(?i)example|xxxx|\*\*\*|\.\.\.|<[^>]*>|\byour[_\-]|changeme|change[_\-]me|placeholder|"
@@ -26,11 +38,11 @@ REFERENCE = re.compile(
 # ($ANSIBLE_VAULT;...), Sealed Secrets (long base64 starting with the RSA-OAEP "Ag" header).
 # Maven's {base64} master-encrypted passwords and Spring Cloud Config's {cipher} too; Jenkins'
 # {AQAAAB...} is not: the key that opens it sits next to it in JENKINS_HOME.
-ENCRYPTED = re.compile(rb"^ENC\[[A-Z0-9_]+(?:,|$)|^ENC\(|\$ANSIBLE_VAULT;|"
-                       rb"^Ag[A-Za-z0-9+/]{300,}={0,2}$|^\{cipher\}|"
-                       rb"^\{(?!AQAAAB)[A-Za-z0-9+/]{8,}={0,2}\}$")
-# Keys made to be published: Stripe's publishable keys (pk_live_, pk_test_), Mapbox's pk. tokens.
-PUBLIC_KEY = re.compile(rb"^(?:pk_(?:live|test)_|pk\.eyJ)")
+# And keys made to be published: Stripe's publishable keys (pk_live_, pk_test_), Mapbox's pk.
+ENCRYPTED = (  # lazy()
+    rb"^ENC\[[A-Z0-9_]+(?:,|$)|^ENC\(|\$ANSIBLE_VAULT;|"
+    rb"^Ag[A-Za-z0-9+/]{300,}={0,2}$|^\{cipher\}|"
+    rb"^\{(?!AQAAAB)[A-Za-z0-9+/]{8,}={0,2}\}$|^pk_(?:live|test)_|^pk\.eyJ")
 
 # snake_case, SCREAMING_CASE, camelCase names and dotted paths of words: names, not values.
 IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|"
@@ -40,13 +52,13 @@ IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(
 RANDOM_PART = re.compile(rb"(?=[a-z]*\d[a-z]*\d[a-z]*\d)(?=\d*[a-z]\d*[a-z]\d*[a-z])[a-z0-9]{16,}")
 # The key names a UUID is a secret under (Heroku and many SaaS API keys are UUIDs); a name that
 # goes on past the secret word (token_id, secret_uuid) holds an identifier.
-UUID_NAME = re.compile(rb"(?i)(?:key|token|secret|passw(?:or)?d|pwd)[\"'\]]{0,2}"
+UUID_NAME = (rb"(?i)(?:key|token|secret|passw(?:or)?d|pwd)[\"'\]]{0,2}"
                        rb"(?:[ \t]*:[ \t]*&?[\w<>\[\].]{1,30})?"  # a type: apiKey: string =
-                       rb"[ \t]*(?::=|=>|=|:|,)[ \t]*[\"'`]?[ \t]*$")
+                       rb"[ \t]*(?::=|=>|=|:|,)[ \t]*[\"'`]?[ \t]*$")  # lazy()
 UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PATHLIKE = re.compile(rb"^(?:\.{0,2}/|[A-Za-z]:\\|~/)|^[\w.\-]+/[\w.\-/]+$|^https?://[^:@/]+(?:/|$)")
 # A slash-separated part mixing cases and digits at length: base64 with a "/" in it, not a path.
-RANDOM_SEGMENT = re.compile(
+RANDOM_SEGMENT = (  # lazy()
     rb"(?:^|/)(?=[^/]{0,80}\d)(?=[^/]{0,80}[A-Z])(?=[^/]{0,80}[a-z])[^/]{12,}")
 
 
@@ -75,33 +87,30 @@ def is_padding(value: bytes) -> bool:
 # Words run together with capitals (ServerlessV2PlatformVersions, Qev2IdcApplications): a
 # name, even with a digit in it; a generated value seldom has two runs of 3 lower-case letters.
 # Possessive: a long random value must fail in one pass, not by backtracking.
-CAMEL_WORDS = re.compile(rb"(?:[A-Z0-9]{0,4}+[a-z]{3,}+)++[A-Z0-9]{0,4}+")
+CAMEL_WORDS = rb"(?:[A-Z0-9]{0,4}+[a-z]{3,}+)++[A-Z0-9]{0,4}+"  # lazy()
 
 
 def is_camel_words(value: bytes) -> bool:
-    return (len(value) <= 100 and CAMEL_WORDS.fullmatch(value) is not None
+    return (len(value) <= 100 and lazy(CAMEL_WORDS).fullmatch(value) is not None
             and len(re.findall(rb"[a-z]{3,}", value)) >= 2)
 
 
-def _ascending(width: int) -> re.Pattern[bytes]:
-    runs = [seq[i:i + width] for seq in (b"0123456789", b"abcdefghijklmnopqrstuvwxyz")
-            for i in range(len(seq) - width + 1)]
-    return re.compile(b"(?i)" + b"|".join(runs))
-
-
-# Ascending runs, searched in C: the made-up test runs on every generic candidate.
-ASCENDING_6 = _ascending(6)
-ASCENDING_3 = _ascending(3)
+# Each character's successor in 0-9 and a-z (others map to 0, which no value holds).
+_SUCCESSOR = bytes(c + 1 if 48 <= c <= 56 or 97 <= c <= 121 else 0 for c in range(256))
 
 
 def is_made_up(value: bytes) -> bool:
     """A body typed by a person rather than generated: a run of six ascending characters
     (123456789abcdef), or three ascending triples (AbC123dEf456): in a random 40-character value
     the odds of either are below one in ten thousand (the triples count up to 64 characters only:
-    a long token holds a few by chance)."""
-    if ASCENDING_6.search(value):
+    a long token holds a few by chance). No regex: its compile would cost every hook more than
+    the test costs a whole scan."""
+    lowered = value.lower()
+    steps = bytes(a == b for a, b in zip(lowered.translate(_SUCCESSOR)[:-1], lowered[1:],
+                                         strict=True))
+    if b"\x01" * 5 in steps:
         return True
-    return len(value) <= 64 and len(ASCENDING_3.findall(value)) >= 3
+    return len(value) <= 64 and steps.count(b"\x01\x01") >= 3
 
 
 def is_reference(value: bytes) -> bool:
@@ -141,13 +150,30 @@ def is_identifier(value: bytes) -> bool:
 
 # A word after the secret word that makes the name hold something else: token_cache_key,
 # password_hash, secret_digest, api_key_id hold digests and identifiers, not the secret.
-NOT_SECRET_NAME = re.compile(rb"(?i)(?:cache|hash|digest|checksum|etag|fingerprint|md5|sha\d*|"
-                             rb"uuid|guid|[_.\-]id)[\w.\-]*[\"'\]]{0,2}[ \t]*[:=]")
+NOT_SECRET_WORDS = (b"cache", b"hash", b"digest", b"checksum", b"etag", b"fingerprint", b"md5",
+                    b"sha1", b"sha256", b"sha512", b"uuid", b"guid")
 
 
-def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int = 8) -> bool:
+def names_something_else(name: bytes) -> bool:
+    """``name`` (from the secret word to the value) says the value is a digest or an id."""
+    end = len(name)
+    for op in (b"=", b":", b","):
+        at = name.find(op)
+        if at != -1:
+            end = min(end, at)
+    key = name[:end].lower().rstrip(b"\"'] \t")
+    return any(w in key for w in NOT_SECRET_WORDS) or key.endswith((b"_id", b".id", b"-id"))
+
+
+# Cheap first test for ENCRYPTED: how each of those values starts.
+_ENCRYPTED_START = (b"ENC", b"$ANSIBLE_VAULT", b"Ag", b"{", b"pk_", b"pk.")
+
+
+def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int = 8,
+                              assignment: bool = False) -> bool:
     """The value a secret-named key holds looks like a credential, not a word, path or reference.
-    ``name`` is what the rule matched before the value (the key and its operator)."""
+    ``name`` is what the rule matched before the value: for an ``assignment``, the key and its
+    operator (a command line before a flag's value says nothing of the kind)."""
     if len(value) < min_length or len(value) > 4000:
         return False
     # Cheapest and most telling first: most candidates are names (password_field, TokenType).
@@ -155,11 +181,13 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
         return False
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False
-    if ENCRYPTED.search(value) or NOT_SECRET_NAME.search(name) or PUBLIC_KEY.match(value):
+    if value.startswith(_ENCRYPTED_START) and lazy(ENCRYPTED).search(value):
+        return False
+    if assignment and names_something_else(name):
         return False
     if UUID.match(value):
-        return bool(UUID_NAME.search(name)) and not is_made_up(value.replace(b"-", b""))
-    if is_identifier(value) or (PATHLIKE.match(value) and not RANDOM_SEGMENT.search(value)):
+        return bool(lazy(UUID_NAME).search(name)) and not is_made_up(value.replace(b"-", b""))
+    if is_identifier(value) or (PATHLIKE.match(value) and not lazy(RANDOM_SEGMENT).search(value)):
         return False
     if b" " in value:
         return False

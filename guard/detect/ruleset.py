@@ -32,10 +32,10 @@ CONFIDENCES = ("low", "medium", "high")
 RULE_KEYS = {
     "id", "description", "provider", "source", "keywords", "regex", "secret_group",
     "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow", "anchor",
-    "generic",
+    "generic", "not_after",
 }
 PATH_KEYS = {"id", "description", "patterns", "exclude", "examples", "confidence"}
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 
 class Rule:
@@ -55,6 +55,7 @@ class Rule:
         "id",
         "keywords",
         "multiline",
+        "not_after",
         "origin",
         "pattern",
         "provider",
@@ -82,6 +83,10 @@ class Rule:
         self.generic: bool = d.get("generic", False) or self.syntax
         self.examples: dict[str, list[str]] = d.get("examples", {})
         self.allow: list[str] = d.get("allow", [])
+        # Words the text just before the match must not end with, a "_" or "-" between them
+        # and the match aside (an anchored rule cannot look back with lookbehinds of many
+        # lengths without paying for them at every compile).
+        self.not_after: tuple[bytes, ...] = tuple(w.encode() for w in d.get("not_after", []))
         self.origin: tuple[str, int] = _origin(d)
         # compiled on first use: most rules never run in a given scan
         self._regex: Pattern[bytes] | None = None
@@ -102,6 +107,11 @@ class Rule:
 
             self._allow = [re.compile(a.encode()) for a in self.allow]
         return any(a.search(value) for a in self._allow)
+
+    def follows_excluded(self, before: bytes) -> bool:
+        """True when ``before`` (the text just before the match) ends with a ``not_after``
+        word."""
+        return before.lower().rstrip(b"_-").endswith(self.not_after)
 
     @property
     def priority(self) -> int:
@@ -356,6 +366,9 @@ def _validate_rule(d: RuleTable, path: str, line: int) -> RuleTable:
                              f"(known: {', '.join(sorted(CHECKS))})", path, line)
     if d.get("confidence", "medium") not in CONFIDENCES:
         raise GuardError(f"rule {d['id']!r}: confidence must be one of {CONFIDENCES}", path, line)
+    words = d.get("not_after", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise GuardError(f"rule {d['id']!r}: not_after must be a list of words", path, line)
     for a in d.get("allow", []):
         try:
             re.compile(a.encode())

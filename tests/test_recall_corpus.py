@@ -26,28 +26,29 @@ from recall.core import BENIGN_KINDS, SECRET_CLASSES  # noqa: E402
 CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
 
 # Guard's recall per secret class and the false-positive rate of each class's near misses, as
-# measured when the corpus was made, with a margin of about three points (a few cases).
+# measured after the structure and context rules of issue 15 (94.1 % recall, 1.6 % false
+# positives; 46.3 % and 8.0 % when the corpus was made), with a margin of a few cases.
 RECALL_FLOORS: dict[str, float] = {
-    "plain-text": 0.0,
-    "provider-context": 0.05,
-    "lowercase-digit": 0.45,
-    "structured": 0.26,
-    "cli-header": 0.03,
-    "provider-format": 0.81,
-    "misspelt-name": 0.26,
-    "generic": 0.75,
-    "overall": 0.43,
+    "plain-text": 0.96,
+    "provider-context": 0.84,
+    "lowercase-digit": 0.96,
+    "structured": 0.96,
+    "cli-header": 0.95,
+    "provider-format": 0.82,
+    "misspelt-name": 0.95,
+    "generic": 0.96,
+    "overall": 0.91,
 }
 FP_CEILINGS: dict[str, float] = {
     "plain-text": 0.03,
     "provider-context": 0.03,
     "lowercase-digit": 0.03,
-    "structured": 0.20,
+    "structured": 0.03,
     "cli-header": 0.03,
-    "provider-format": 0.18,
+    "provider-format": 0.11,
     "misspelt-name": 0.03,
-    "generic": 0.13,
-    "overall": 0.10,
+    "generic": 0.03,
+    "overall": 0.04,
 }
 MIN_CASES = 2000
 MIN_BENIGN_SHARE = 1 / 3

@@ -127,9 +127,11 @@ def is_encoded_text(value: bytes) -> bool:
     except (ValueError, binascii.Error):
         return False
     printable = sum(32 <= b < 127 for b in decoded)
-    # readable prose or JSON, or a demo value in disguise (base64 of "admin1234" in a Secret)
+    # readable prose or JSON, or a demo value in disguise (base64 of "admin1234" in a Secret;
+    # of user:password, the password alone: "admin" is a common user of a real one)
+    secret = decoded.partition(b":")[2] or decoded
     return printable == len(decoded) and (b" " in decoded or b"{" in decoded
-                                          or DEMO_WORDS.search(decoded) is not None)
+                                          or DEMO_WORDS.search(secret) is not None)
 
 
 # A word some services put before a generated body (secret_..., live_...): the word says nothing
@@ -160,7 +162,11 @@ def random_key(value: bytes) -> bool:
     if len(value) in (40, 64) and (not value.strip(b"0123456789abcdef")
                                    or not value.strip(b"0123456789ABCDEF")):
         return False  # a SHA-1 or SHA-256 digest: a cache key, a checksum, a commit
-    return len(value) >= 16 and has_letters_and_digits(value) and shannon_entropy(value) >= 3.5
+    if len(value) < 16 or not has_letters_and_digits(value):
+        return False
+    # Hex holds 4 bits a character at most: a random 32-digit key often measures under 3.5.
+    floor = 3.0 if not value.lower().strip(b"0123456789abcdef") else 3.5
+    return shannon_entropy(value) >= floor
 
 
 

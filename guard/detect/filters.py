@@ -145,7 +145,18 @@ def has_letters_and_digits(value: bytes) -> bool:
 def is_identifier(value: bytes) -> bool:
     if is_camel_words(value):
         return True
-    return bool(IDENTIFIER.match(value)) and not RANDOM_PART.search(value.lower())
+    if not IDENTIFIER.match(value) or RANDOM_PART.search(value.lower()):
+        return False
+    if value.isalnum() and not value.islower() and not value.isupper():
+        # camelCase: its parts are words, and words have vowels; a random mixed-case value
+        # (kvHhrjF8JfvSxh...) often passes the shape but its parts do not (hrj, Jfv, Sxh)
+        parts = [p for p in lazy(CAMEL_PART).findall(value) if len(p) >= 3]
+        vowelless = sum(1 for p in parts if not any(c in b"aeiouyAEIOUY" for c in p))
+        return vowelless * 3 <= len(parts)
+    return True
+
+
+CAMEL_PART = rb"[A-Z]?[a-z0-9]+"  # lazy()
 
 
 # A word after the secret word that makes the name hold something else: token_cache_key,
@@ -177,7 +188,7 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
     if len(value) < min_length or len(value) > 4000:
         return False
     # Cheapest and most telling first: most candidates are names (password_field, TokenType).
-    if IDENTIFIER.match(value) and not RANDOM_PART.search(value.lower()) and not UUID.match(value):
+    if is_identifier(value) and not UUID.match(value):
         return False
     if is_reference(value) or is_placeholder(value) or is_sequential(value):
         return False

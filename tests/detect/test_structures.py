@@ -132,3 +132,16 @@ def test_a_provider_name_next_to_an_id_or_url_is_not_a_secret() -> None:
     assert not spans(f"twilio_account_sid: AC{token(32, '0123456789abcdef')}\n", "v.yaml")
     assert not spans("see https://github.com/org/repo/commit/"
                      f"{token(40, '0123456789abcdef')}\n", "notes.txt")
+
+
+def test_a_random_mixed_case_value_is_not_taken_for_a_camel_case_name() -> None:
+    # lower-case start, never two capitals running: camelCase in shape, but its parts have no
+    # vowels, so it is no name
+    assert spans('password = "kvHhrjF8JfvSxhQbtJzfHmIm"\n', "settings.py")
+    assert not spans('password = "passwordConfirmation"\n', "settings.py")
+
+
+def test_basic_credentials_of_an_admin_user_are_still_secret() -> None:
+    creds = base64.b64encode(b"admin_ops:" + token(18).encode()).decode()
+    [(rule, value)] = spans(f"curl -H 'Authorization: Basic {creds}' https://r\n", "README.md")
+    assert (rule, value) == ("authorization-header", creds)

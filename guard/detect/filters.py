@@ -84,10 +84,11 @@ def is_padding(value: bytes) -> bool:
     return len(value) >= 8 and max(map(value.count, set(value))) * 2 >= len(value)
 
 
-# Words run together with capitals (ServerlessV2PlatformVersions, Qev2IdcApplications): a
-# name, even with a digit in it; a generated value seldom has two runs of 3 lower-case letters.
+# Words run together with capitals (ServerlessV2PlatformVersions, Ipv6CidrAssociations): a
+# name, even with a digit in it; a generated value seldom is all such words, with two runs of 3
+# lower-case letters.
 # Possessive: a long random value must fail in one pass, not by backtracking.
-CAMEL_WORDS = rb"(?:[A-Z0-9]{0,4}+[a-z]{3,}+)++[A-Z0-9]{0,4}+"  # lazy()
+CAMEL_WORDS = rb"(?:[A-Z0-9]{0,4}+[a-z]{2,}+[0-9]{0,2}+)++[A-Z0-9]{0,4}+"  # lazy()
 
 
 def is_camel_words(value: bytes) -> bool:
@@ -149,10 +150,10 @@ def is_identifier(value: bytes) -> bool:
         return False
     if value.isalnum() and not value.islower() and not value.isupper():
         # camelCase: its parts are words, and words have vowels; a random mixed-case value
-        # (kvHhrjF8JfvSxh...) often passes the shape but its parts do not (hrj, Jfv, Sxh)
+        # (kvHhrjF8JfvSxh...) may have the shape, but its parts do not
         parts = [p for p in lazy(CAMEL_PART).findall(value) if len(p) >= 3]
         vowelless = sum(1 for p in parts if not any(c in b"aeiouyAEIOUY" for c in p))
-        return vowelless * 3 <= len(parts)
+        return len(parts) >= 2 and vowelless * 3 <= len(parts)
     return True
 
 

@@ -1,7 +1,7 @@
 """Recall and false-positive rate of Guard and its peers on Guard's labelled recall corpus.
 
     .venv/bin/python bench/recall_bench.py [--tools guard,gitleaks,...] [--json] [--in-process]
-                                           [--cases PATH] [--misses TOOL]
+                                           [--cases PATH] [--misses TOOL] [--kinds CLASS]
 
 The cases (tests/data/recall/cases.jsonl, made by bench/recall_corpus.py) are written out as
 files under bench/.work/recall/cases/, one directory per case (``<id>/<filename>``, keeping the
@@ -123,6 +123,20 @@ def findings_of(name: str, exe: dict[str, list[str]], guard: Path | None,
     return peer.parse(report, target, inv.cwd)
 
 
+def versions(names: list[str], exe: dict[str, list[str]], guard: Path | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in names:
+        if name != "guard":
+            out[name] = peers.version(exe[name], peers.PEERS_BY_NAME[name])
+        elif guard is not None:
+            proc = subprocess.run([str(guard), "--version"], capture_output=True, text=True,
+                                  timeout=60, check=False)
+            out[name] = (proc.stdout or proc.stderr).strip() or f"exit {proc.returncode}"
+        else:
+            out[name] = "in process"
+    return out
+
+
 def pct(value: float | int) -> str:
     return f"{100 * value:5.1f}%"
 
@@ -160,12 +174,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--in-process", action="store_true",
                         help="score Guard's engine in this process, not `guard scan`")
     parser.add_argument("--misses", metavar="TOOL", help="list the case ids TOOL got wrong")
+    parser.add_argument("--kinds", metavar="CLASS",
+                        help="also show, per kind of value in CLASS, how many each tool got right")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.tools) - set(ALL_TOOLS))
     if unknown or not args.tools:
         parser.error(f"unknown tools {unknown}; known: {', '.join(ALL_TOOLS)}")
     if args.misses and args.misses not in args.tools:
         parser.error(f"--misses {args.misses}: not among --tools")
+    if args.kinds and args.kinds not in (*SECRET_CLASSES, *BENIGN_KINDS):
+        parser.error(f"--kinds {args.kinds}: not a class")
     return args
 
 
@@ -183,17 +201,29 @@ def main(argv: list[str] | None = None) -> int:
     materialise(cases, args.cases)
     results: dict[str, dict[str, dict[str, Any]]] = {}
     wrong: dict[str, list[str]] = {}
+    kinds: dict[str, dict[str, tuple[int, int]]] = {}
     for name in args.tools:
         found = findings_of(name, exe, guard, cases, args.in_process)
         scored = score.score(cases, found)
         results[name] = score.by_class(cases, scored)
+        if args.kinds:
+            kinds[name] = score.by_kind(cases, scored, args.kinds)
         wrong[name] = sorted({c.id for c in cases if c.label == "secret"} - scored.hits) + sorted(
             scored.flagged)
+    tool_versions = versions(args.tools, exe, guard)
     if args.json:
-        print(json.dumps({"cases": str(args.cases), "results": results}, indent=2))
+        print(json.dumps({"cases": str(args.cases), "versions": tool_versions,
+                          "results": results}, indent=2))
     else:
-        print(f"{len(cases)} cases from {args.cases}, scanned under {ROOT}\n")
+        print(f"{len(cases)} cases from {args.cases}, scanned under {ROOT}")
+        print("versions: " + "; ".join(f"{k} {v}" for k, v in tool_versions.items()) + "\n")
         print(report_text(results, args.tools))
+    if args.kinds and not args.json:
+        print(f"\n{args.kinds}, right answers per kind (found, or left alone if benign):")
+        names = sorted(kinds[args.tools[0]])
+        rows = [[k, str(kinds[args.tools[0]][k][0]),
+                 *[str(kinds[t][k][1]) for t in args.tools]] for k in names]
+        print(table(["kind", "cases", *args.tools], rows))
     if args.misses:
         print(f"\n{args.misses}: secret cases missed, then benign cases flagged:")
         print(" ".join(wrong[args.misses]))

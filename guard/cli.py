@@ -32,6 +32,7 @@ def cli() -> None:
     guard scan --format sarif --output guard.sarif   for GitHub code scanning
     guard baseline        accept today's findings; then `guard scan --baseline …`
     guard protect         write every AI assistant's ignore file / deny rules
+    guard sweep           secrets assistants have already seen (--scrub removes them)
     guard doctor          which sensitive files each assistant can still read
     guard install claude  hooks that stop an agent reading secrets (--all, --git)
     guard view .env       the file with every secret value redacted
@@ -180,6 +181,47 @@ def protect(check: bool, dry_run: bool, print_agent: str | None, agents: list[st
     raise SystemExit(command.run(root=root, agents=agents or None, check=check, dry_run=dry_run,
                                  print_agent=print_agent, config_path=config_path,
                                  gitignore=gitignore))
+
+
+@cli.command(short_help="Secrets assistants have already seen, and where copies are now.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the report to a file instead of stdout.")
+@click.option("--agent", "agents", callback=_agent_list, metavar="A,B",
+              help="Only these stores: claude, codex, gemini, qwen, copilot, aider, shell.")
+@click.option("--project", type=click.Path(file_okay=False),
+              help="Only the stores of sessions run in this directory (or below it).")
+@click.option("--since", metavar="WHEN",
+              help="Only what was seen since WHEN: a date (2026-01-31), a time, or an age "
+                   "(30d, 12h).")
+@click.option("--scrub", is_flag=True,
+              help="Replace each secret found with its placeholder, in place, in those stores "
+                   "(refused while the assistant runs; asks first unless --yes).")
+@click.option("-y", "--yes", is_flag=True, help="With --scrub: do not ask for confirmation.")
+@click.option("--home", type=click.Path(file_okay=False), hidden=True,
+              help="Sweep this home folder instead of $HOME (also GUARD_SWEEP_HOME).")
+@click.option("-v", "--verbose", is_flag=True, help="List every store read.")
+@_config_option
+def sweep(fmt: str, output: str | None, agents: list[str], project: str | None,
+          since: str | None, scrub: bool, yes: bool, home: str | None, verbose: bool,
+          config_path: str | None) -> None:
+    """Find the secrets AI assistants have already seen: in their transcripts (tool output
+    included), saved settings and prompt histories in your home folder (Claude Code, Codex CLI,
+    Gemini CLI, Qwen Code, Copilot CLI), Aider's histories in your repositories, and your shell
+    histories. Each is reported with a masked preview and a fingerprint, never its value, with
+    the store, project and first and last time it was seen, and the file of yours that still
+    holds it; then a "rotate these" list by provider.
+
+    \b
+    Exit status: 0 nothing found (or everything scrubbed), 1 secrets found, 2 error or a
+    scrub refused (an assistant is running; no terminal to confirm and no --yes).
+    """
+    from guard.commands import sweep as command
+
+    raise SystemExit(command.run(home=home, fmt=fmt, output=output, agents=agents or None,
+                                 project=project, since=since, scrub=scrub, yes=yes,
+                                 verbose=verbose, config_path=config_path))
 
 
 @cli.command(short_help="Which sensitive files each assistant can still read.")

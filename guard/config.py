@@ -47,11 +47,14 @@ MODEL_METHODS = ("probe", "fewshot", "heuristic")
 
 class Config:
     def __init__(self, path: str | None = None, data: dict[str, Any] | None = None,
-                 translated: dict[str, list[tuple[str, bool]]] | None = None) -> None:
+                 translated: dict[str, list[tuple[str, bool]]] | None = None,
+                 base: str | None = None) -> None:
+        """``base``: what relative paths of a config with no file are relative to (default: the
+        current directory, which a long-running process such as the proxy may have lost)."""
         data = data or {}
         self.data = data
         self.path = path
-        self.base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+        self.base = os.path.dirname(os.path.abspath(path)) if path else (base or os.getcwd())
         self.exclude: list[str] = data.get("exclude", [])
         self.max_file_size: int = data.get("max-file-size", DEFAULT_MAX_FILE_SIZE)
         self.max_scan_size: int = data.get("max-scan-size", DEFAULT_MAX_SCAN_SIZE)

@@ -12,9 +12,12 @@ A secret here is
 - everything the engine detects in the text itself.
 
 A known value is found as an exact substring and also in the encodings a command can turn it
-into: base64 (at any alignment, standard and URL-safe), hex, URL-encoding, and reversed. Which
-spans of a sensitive file are values is the redacted view's answer (guard.judge): the same values
-the view hides are the ones the output layer hides.
+into: base64 (at any alignment, standard and URL-safe), hex, URL-encoding, reversed and rot13;
+the password of a known URL is a known value of its own. Encoded output that cuts a value apart
+(hex and od dumps, folded or spaced text, wrapped base64 and base32, UTF-16) is read back by
+guard.views, which looks for the known values and the engine's findings in what it decodes.
+Which spans of a sensitive file are values is the redacted view's answer (guard.judge): the same
+values the view hides are the ones the output layer hides.
 
 Values live in memory only, for one process: nothing here writes a value or a cache of values.
 """
@@ -24,15 +27,17 @@ from __future__ import annotations
 import os
 import re
 
+from guard import views
 from guard.detect import formats, redact, syntax
 from guard.detect.checks import shannon_entropy
 
 TYPE_CHECKING = False  # typing costs a hook ~5 ms to import; annotations are strings here
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator, Mapping, Sequence
 
     from guard.detect.engine import Engine
     from guard.judge import Judge
+    from guard.views import Hit
 
 # The user's credential files, relative to $HOME: every value in them, as a strict view hides
 # them, except those that look like names, hosts or plain URLs (see _worth_hiding).
@@ -81,12 +86,17 @@ class Redactor:
     per process, values gathered on first use."""
 
     def __init__(self, judge: Judge, env: Mapping[str, str] | None = None,
-                 home: str | None = None, large_from: int = 0) -> None:
+                 home: str | None = None, large_from: int = 0,
+                 also: Sequence[Judge] = ()) -> None:
+        """``also``: the judges of more repositories whose secret files' values are known too
+        (a proxy shared by the sessions of several projects); ``judge`` runs the engine."""
         self.judge = judge
+        self.also = list(also)
         self.env = dict(os.environ if env is None else env)
         self.home = home or judge.home
         self._needles: list[tuple[bytes, bytes]] | None = None  # (needle, placeholder)
-        self._raw: list[bytes] = []  # the known values themselves (filled with the needles)
+        # the known values themselves, with their labels (filled with the needles)
+        self._known: list[tuple[bytes, str]] = []
         self.sources: list[str] = []  # files the known values came from (paths, never values)
         self._large: Engine | None = None
         # texts from this size get the Hyperscan engine: a hook process pays for loading it,
@@ -117,10 +127,7 @@ class Redactor:
             while pos != -1:  # every occurrence, also where no rule saw it
                 spans.append((pos, pos + len(f.secret), redact.placeholder(f.secret, f.rule_id)))
                 pos = data.find(f.secret, pos + len(f.secret))
-        for m in _BASE64_BLOCK.finditer(data):  # `base64 FILE` wraps at 76 columns
-            if self._hides_secret(_decoded_block(m.group(0))):
-                spans.append((m.start(), m.end(), redact.placeholder(m.group(0),
-                                                                     "encoded-secret")))
+        spans += views.spans(data, self._find)  # hex dumps, folded, base32…
         for start, end in _keyword_lines(data):
             for m in _QUOTED_SECRET.finditer(data, start, end):
                 value = m.group(2)
@@ -134,14 +141,27 @@ class Redactor:
                 spans.append((m.start(1), m.end(1), redact.placeholder(value, "value")))
         return _render(data, spans, self.applied)
 
-    def _hides_secret(self, decoded: bytes | None) -> bool:
-        """Whether a decoded block holds a known value or a secret the engine finds."""
-        if not decoded:
-            return False
+    def _find(self, view: bytes, deep: bool) -> list[Hit]:
+        """(start, end, value, label) of each known value in a view of a text (guard.views);
+        ``deep`` (a decoded view, or one a trigger chose): also reversed, and the engine's
+        findings."""
         self.needles()
-        if any(value in decoded for value in self._raw):
-            return True
-        return bool(self._engine(len(decoded)).scan(decoded, "decoded.txt"))
+        hits: list[Hit] = []
+        for value, label in self._known:
+            for needle, suffix in ((value, ""), (value[::-1], "-reversed"))[:2 if deep else 1]:
+                pos = view.find(needle)
+                while pos != -1:
+                    hits.append((pos, pos + len(needle), value, label + suffix))
+                    pos = view.find(needle, pos + len(needle))
+        if deep:
+            for f in self._engine(len(view)).scan(view, "decoded.txt"):
+                if f.fingerprint in self.judge.config.allow_fingerprints:
+                    continue
+                pos = view.find(f.secret)
+                while pos != -1:
+                    hits.append((pos, pos + len(f.secret), f.secret, f.rule_id))
+                    pos = view.find(f.secret, pos + len(f.secret))
+        return hits
 
     def _engine(self, size: int) -> Engine:
         if size < self.large_from:
@@ -162,8 +182,13 @@ class Redactor:
         """Every known value in every encoding, longest first, with its placeholder."""
         if self._needles is None:
             found: dict[bytes, bytes] = {}
+            known: dict[bytes, str] = {}
             for value, label in self.values():
-                self._raw.append(value)
+                known.setdefault(value, label)
+                for part in _url_parts(value):  # the password of a URL, wherever it goes
+                    known.setdefault(part, "url-password")
+            for value, label in known.items():
+                self._known.append((value, label))
                 for needle, suffix in _encodings(value):
                     found.setdefault(needle, redact.placeholder(value, label + suffix))
             self._needles = sorted(found.items(), key=lambda kv: -len(kv[0]))
@@ -171,20 +196,23 @@ class Redactor:
 
     def values(self) -> Iterator[tuple[bytes, str]]:
         """(value, label) of every known secret value, raw."""
-        for abspath, label in self._repo_files():
-            yield from self._file_values(abspath, label, strict=True)
-        git_config = os.path.join(self.judge.root, ".git", "config")
-        if os.path.isfile(git_config):
-            yield from self._file_values(git_config, "git-config", strict=False)
+        for judge in (self.judge, *self.also):
+            for abspath, label in self._repo_files(judge):
+                yield from self._file_values(abspath, label, strict=True, judge=judge)
+            git_config = os.path.join(judge.root, ".git", "config")
+            if os.path.isfile(git_config):
+                yield from self._file_values(git_config, "git-config", strict=False,
+                                             judge=judge)
         for rel in USER_FILES:
             path = os.path.join(self.home, rel)
             if os.path.isfile(path):
                 yield from self._file_values(path, "user-credentials", strict=True)
         yield from self._env_values()
 
-    def _repo_files(self) -> Iterator[tuple[str, str]]:
+    @staticmethod
+    def _repo_files(judge: Judge) -> Iterator[tuple[str, str]]:
         """(abspath, rule id) of the repository's files sensitive by name."""
-        root = self.judge.root
+        root = judge.root
         stack = [(root, "")]
         seen = 0
         while stack and seen < WALK_LIMIT:
@@ -206,21 +234,23 @@ class Redactor:
                         continue
                 except OSError:
                     continue
-                verdict = self.judge.path_rule(rel, e.path)
+                verdict = judge.path_rule(rel, e.path)
                 if verdict is not None:
                     yield e.path, verdict.rule_id or "sensitive-file"
 
-    def _file_values(self, path: str, label: str, strict: bool) -> Iterator[tuple[bytes, str]]:
+    def _file_values(self, path: str, label: str, strict: bool,
+                     judge: Judge | None = None) -> Iterator[tuple[bytes, str]]:
+        judge = judge or self.judge  # the judge of the repository the file is in
         try:  # a FIFO or a device among them is never opened for reading (it would block)
-            data = formats.read_regular(path, self.judge.config.max_file_size + 1)
+            data = formats.read_regular(path, judge.config.max_file_size + 1)
         except OSError:
             return
         if data is None:
             return
-        if len(data) > self.judge.config.max_file_size or formats.is_binary(data):
+        if len(data) > judge.config.max_file_size or formats.is_binary(data):
             return
         self.sources.append(path)
-        for s, e, span_label in self.judge.spans(data, path, strict=strict):
+        for s, e, span_label in judge.spans(data, path, strict=strict):
             value = data[s:e].strip()
             key = _key_before(data, s)
             if not _worth_hiding(value, key, span_label):
@@ -249,31 +279,6 @@ class Redactor:
             for s, e, label in self.judge.spans(data, ".env", strict=False):
                 if label not in ("value", "line") and e - s >= MIN_VALUE:
                     yield data[s:e], label
-
-
-# Lines of base64 as `base64`, `openssl base64` and MIME wrap them (76 or 64 columns): a value
-# inside is cut at the line ends, where no needle can match it.
-_BASE64_BLOCK = re.compile(rb"(?:[A-Za-z0-9+/]{40,}\r?\n){1,}[A-Za-z0-9+/]*={0,2}")
-
-
-def _decoded_block(block: bytes) -> bytes | None:
-    """The bytes a wrapped base64 block stands for (gunzipped when it is gzip), or None."""
-    import base64
-    import binascii
-
-    joined = re.sub(rb"\s", b"", block)
-    try:
-        data = base64.b64decode(joined + b"=" * (-len(joined) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    if data[:2] == b"\x1f\x8b":  # `gzip -c FILE | base64`
-        import zlib
-
-        try:  # a stream object: a word after the block, taken in, only adds trailing bytes
-            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 1 << 24)
-        except zlib.error:
-            return data
-    return data
 
 
 def _keyword_lines(data: bytes) -> list[tuple[int, int]]:
@@ -343,6 +348,30 @@ def _encodings(value: bytes) -> Iterator[tuple[bytes, str]]:
         if quoted != text:
             yield quoted.encode("utf-8", "surrogateescape"), "-url"
     yield value[::-1], "-reversed"
+    rot13 = value.translate(_ROT13)
+    if rot13 != value:
+        yield rot13, "-rot13"
+
+
+_ROT13 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+                         b"NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
+# The user and password of a URL: `scheme://user:password@host`.
+_URL_USERINFO = re.compile(rb"[a-zA-Z][a-zA-Z0-9+.\-]*://([^:@/\s]*):([^@/\s]+)@")
+
+
+def _url_parts(value: bytes) -> Iterator[bytes]:
+    """The password (and user:password) of each URL in a known value, raw and percent-decoded,
+    when it looks like a credential: a URL's password is printed without the URL too
+    (URL-quoted with its slashes, in a connection string of another form)."""
+    from urllib.parse import unquote_to_bytes
+
+    for m in _URL_USERINFO.finditer(value):
+        password = m.group(2)
+        for form in dict.fromkeys((password, unquote_to_bytes(password))):
+            if _worth_hiding(form, b"", "value"):
+                yield form
+                if m.group(1):
+                    yield m.group(1) + b":" + form
 
 
 def _render(data: bytes, spans: list[tuple[int, int, bytes]],

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-NEEDS_GUARD = ["lsp_bench.py", "hook_bench.py", "commit_bench.py", "history_bench.py"]
+NEEDS_GUARD = ["lsp_bench.py", "hook_bench.py", "commit_bench.py", "history_bench.py",
+               "sweep_bench.py"]
 NEEDS_INSTALL = ["classify_bench.py", "classify_dataset.py", "train_probe.py"]
 
 

@@ -182,11 +182,29 @@ PROSE = (
      "Your password reset token expires in 30 minutes."),
     ("docs/faq.md", "**Q:** Where is the secret key?\n**A:** " + MARK + "\n",
      "In the vault under ops/prod; ask the on-call engineer."),
+    ("docs/rotation.md", "## Rotating the API key\n\n" + MARK + "\n",
+     "Create a second key, deploy it, then revoke the first one."),
+    ("SECURITY.md", MARK + "\n", "Report leaked tokens to security@acme-corp.net within 24 hours."),
+    ("src/errors.ts", "export const BAD_PASSWORD = '" + MARK + "';\n",
+     "The password you entered is incorrect."),
+    ("locale/de.yml", "de:\n  password_too_short: " + MARK + "\n",
+     "\"Das Passwort ist zu kurz (mindestens 12 Zeichen).\""),
+    ("docs/api.md", "Send the key in the `Authorization` header: " + MARK + "\n",
+     "`Authorization: Bearer <key>`."),
+    ("app/validators.py", "MESSAGE = \"" + MARK + "\"\n", "secret must contain a digit"),
+    ("docs/glossary.md", "**Secret key**: " + MARK + "\n",
+     "the private half of an API credential; never shared."),
+    ("notes/meeting.md", "- " + MARK + "\n", "Agreed: all service passwords move to Vault by Q3."),
+    ("templates/welcome.txt", MARK + "\n", "Choose a password you do not use anywhere else."),
+    ("docs/cli.md", "`--password-file PATH` " + MARK + "\n", "reads the password from PATH."),
+    ("README.md", "Tokens expire " + MARK + ".\n", "after 90 days unless renewed"),
+    ("docs/runbook.md", "If the token leaks, " + MARK + "\n",
+     "revoke it in the console and rotate the webhook secret."),
 )
 
 
 def prose(corpus: Corpus, v: Values) -> None:
-    for _ in range(5):
+    for _ in range(3):
         for filename, template, value in PROSE:
             corpus.benign("benign-prose", "plain-text", "prose", filename, template, value)
 

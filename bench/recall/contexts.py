@@ -31,6 +31,8 @@ PLAIN: tuple[tuple[str, str], ...] = (
     ("logs/worker.log",
      "[2024-06-01T12:00:01Z] DEBUG client init api_key=" + MARK + " region=eu\n"),
     ("handover.txt", "jenkins token - '" + MARK + "'\nask Priya for the rest\n"),
+    ("notes/vendors.txt", "datadog token - '" + MARK + "' (prod org)\n"),
+    ("ops/keys.txt", "sentry token - \"" + MARK + "\"\n"),
     ("wiki/Onboarding.md", "**Staging login:** admin / `" + MARK + "`\n"),
     ("settings.conf.bak", "[auth]\nsecret=" + MARK + "\n"),
     ("export.dat", "user=svc_sync;secret=" + MARK + ";retries=3\n"),
@@ -41,36 +43,63 @@ PLAIN: tuple[tuple[str, str], ...] = (
     ("debug.out", "Authorization token: " + MARK + "\nstatus=200 elapsed=0.41s\n"),
     ("vpn.txt", "vpn shared secret = " + MARK + "\n"),
     ("backup.cfg.old", "BACKUP_PASSWORD " + MARK + "\n"),
+    ("docs/setup.rst", "Staging\n=======\n\nLog in as ``deploy`` with password ``" + MARK
+     + "``.\n"),
+    ("incident-2024-05.md", "## Timeline\n\n- 14:02 rotated the leaked key; new key is " + MARK
+     + "\n"),
+    ("mail/ticket-4411.eml", "Subject: SFTP access\n\nHi,\nuser: partner_upload\npassword: "
+     + MARK + "\nRegards\n"),
+    ("data/users.csv", "username,role,password\nopsadmin,admin," + MARK + "\n"),
+    ("journal.org", "* 2024-05-03\n  - new wifi psk: " + MARK + "\n"),
+    ("build.log", "+ ./configure --with-db-password=" + MARK + "\n+ make -j4\n"),
+    ("access.log", "10.0.4.2 - - [02/May/2024:10:14:03 +0000] \"GET /hook?key=" + MARK
+     + " HTTP/1.1\" 200 512\n"),
+    ("install.txt", "Licence key (do not share): " + MARK + "\n"),
+    ("ops/oncall.md", "| system | login | secret |\n|---|---|---|\n| grafana | admin | " + MARK
+     + " |\n"),
+    ("scratch", "ssh bastion, then su with " + MARK + "\n"),
 )
-PLAIN_NEAR: tuple[tuple[str, str, str, str], ...] = (
-    ("benign-placeholder", "notes.txt", "password: " + MARK + "\n", "changeme"),
-    ("benign-placeholder", "NOTES", "admin password " + MARK + "\n", "<ask-ops>"),
-    ("benign-reference", "creds", "password: see " + MARK + " in 1Password\n", "'Prod DB'"),
-    ("benign-placeholder", "app.log", "[DEBUG] Using Key=" + MARK + " for upstream auth\n", "****"),
+PLAIN_NEAR: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("benign-placeholder", "notes.txt", "password: " + MARK + "\n",
+     ("changeme", "<set-me>", "TBD", "same as staging", "xxxxxx", "(unset)")),
+    ("benign-placeholder", "NOTES", "admin password " + MARK + "\n",
+     ("<ask-ops>", "is in the vault", "not set yet", "reset on first login", "-", "n/a")),
+    ("benign-reference", "creds", "password: see " + MARK + " in 1Password\n",
+     ("'Prod DB'", "the ops vault item", "entry #42", "'Vendor portal'", "the shared folder",
+      "'Backups'")),
+    ("benign-placeholder", "app.log", "[DEBUG] Using Key=" + MARK + " for upstream auth\n",
+     ("****", "********", "[FILTERED]", "<masked>", "sk_live_****", "***a9f")),
     ("benign-placeholder", "logs/worker.log", "DEBUG client init api_key=" + MARK + "\n",
-     "[REDACTED]"),
+     ("[REDACTED]", "<redacted>", "None", "''", "(from env)", "***")),
     ("benign-prose", "docs/security.md", "Passwords must be " + MARK + " characters long.\n",
-     "at least 14"),
-    ("benign-prose", "README", "Set the token in " + MARK + " before running.\n", "your shell"),
-    ("benign-prose", "handover.txt", "jenkins token - " + MARK + "\n", "rotated, ask Priya"),
-    ("benign-placeholder", "todo.txt", "token = ' " + MARK + " '\n", "put-it-here"),
+     ("at least 14", "8 to 64", "no fewer than 12", "16 or more", "between 10 and 128",
+      "at least 20")),
+    ("benign-prose", "README", "Set the token in " + MARK + " before running.\n",
+     ("your shell", "the CI settings", "a local .env file", "the keychain", "GitHub secrets",
+      "your password manager")),
+    ("benign-prose", "handover.txt", "jenkins token - " + MARK + "\n",
+     ("rotated, ask Priya", "revoked on 3 May", "in the team vault", "expired",
+      "see ticket OPS-311", "moved to Vault")),
+    ("benign-placeholder", "todo.txt", "token = ' " + MARK + " '\n",
+     ("put-it-here", "<token>", "TODO", "...", "paste here", "FILL_ME_IN")),
     ("benign-prose", "server.log", "WARN login failed for user=deploy password=" + MARK + "\n",
-     "<hidden>"),
+     ("<hidden>", "<not logged>", "[filtered]", "****", "(empty)", "<omitted>")),
     ("benign-identifier", "export.dat", "user=svc_sync;password_set=" + MARK + ";retries=3\n",
-     "true"),
+     ("true", "false", "1", "0", "yes", "no")),
     ("benign-prose", "wiki/Onboarding.md", "Your password is emailed to " + MARK + ".\n",
-     "you on day one"),
+     ("you on day one", "your manager", "the address on file", "you by IT",
+      "you within an hour", "your personal address")),
 )
 
 
 def plain_text(corpus: Corpus, v: Values) -> None:
-    for _ in range(9):
+    for _ in range(6):
         for filename, template in PLAIN:
             corpus.secret("plain-text", "password" if "pass" in template else "token", filename,
                           template, _random_value(v))
-    for _ in range(6):
-        for cls, filename, template, value in PLAIN_NEAR:
-            corpus.benign(cls, "plain-text", "plain", filename, template, value)
+    for i in range(6):
+        for cls, filename, template, values in PLAIN_NEAR:
+            corpus.benign(cls, "plain-text", "plain", filename, template, values[i])
 
 
 # --- provider-context ----------------------------------------------------------------------------
@@ -97,11 +126,14 @@ CONTEXT_VALUES: tuple[tuple[str, Draw], ...] = (
     ("azure-openai", lambda v: v.hex(32)),
     ("mixpanel-secret", lambda v: v.hex(32)),
     ("stripe", lambda v: v.mixed(ALNUM, 32)),
+    # Entra client secrets carry a "Q~" that Microsoft does not document: no provider format
+    ("azure-entra", lambda v: v.chars(ALNUM, 3) + v.pick("0123456789") + "Q~"
+     + v.chars(ALNUM + "_-.~", 34)),
 )
 CONTEXTS: tuple[tuple[str, str], ...] = (
     ("notes.txt", "{p} key " + MARK + "\n"),
     ("config/vendors.yaml", "vendors:\n  {p}: " + MARK + "\n"),
-    ("integrations.json", '{{\n  "provider": "{p}",\n  "value": "' + MARK + '"\n}}\n'),
+    ("integrations.json", '{\n  "provider": "{p}",\n  "value": "' + MARK + '"\n}\n'),
     ("app/clients.py", 'import {m}\n\n{m}.configure("' + MARK + '")\n'),
     ("settings.toml", "[{m}]\nregion = \"eu\"\nkey = \"" + MARK + "\"\n"),
     (".env", "{U}=" + MARK + "\n"),
@@ -121,6 +153,17 @@ CONTEXT_NEAR: tuple[tuple[str, str, str, str], ...] = (
     ("benign-identifier", "integrations.json", '{"provider": "okta", "org": "' + MARK + '"}\n',
      "okta-org"),
     ("benign-public", "index.html", "<script>gtag('config', '" + MARK + "');</script>\n", "ga"),
+    ("benign-identifier", "infra/dns.tf", "resource \"cloudflare_record\" \"www\" {\n  zone_id = \""
+     + MARK + "\"\n  name    = \"www\"\n}\n", "cf-zone"),
+    ("benign-identifier", "config/vendors.yaml", "stripe:\n  account: " + MARK + "\n",
+     "stripe-account"),
+    ("benign-public", "src/search.js", "const search = algoliasearch('" + MARK + "');\n",
+     "algolia-search"),
+    ("benign-identifier", "config/auth.yml", "okta:\n  client_id: " + MARK + "\n", "okta-client"),
+    ("benign-public", "public/checkout.html", "<script src=\"https://www.paypal.com/sdk/js?client-id="
+     + MARK + "\"></script>\n", "paypal-client"),
+    ("benign-identifier", "alerts/pagerduty.yml", "pagerduty:\n  service_id: " + MARK + "\n",
+     "pd-service"),
 )
 
 
@@ -134,16 +177,23 @@ def _context_value(v: Values, kind: str) -> str:
         "sentry-dsn": f"https://{v.hex(32)}@o{v.digits(6)}.ingest.sentry.io/{v.digits(7)}",
         "okta-org": v.pick(["acme.okta.com", "acme-corp.oktapreview.com"]),
         "ga": "G-" + v.chars(UPPER_DIGIT, 10),
+        "cf-zone": v.hex(32),
+        "stripe-account": "acct_1" + v.chars(ALNUM, 15),
+        "algolia-search": v.chars(UPPER_DIGIT, 10) + "', '" + v.hex(32),
+        "okta-client": "0oa" + v.chars(ALNUM, 17),
+        "paypal-client": "A" + v.chars(B64URL, 79),
+        "pd-service": "P" + v.chars(UPPER_DIGIT, 6),
     }[kind]
 
 
 def provider_context(corpus: Corpus, v: Values) -> None:
     for i, (provider, draw) in enumerate(CONTEXT_VALUES):
         module = provider.split("-")[0]
+        shown = provider.replace("-", " ")
         for j in range(7):
             filename, template = CONTEXTS[(i + j) % len(CONTEXTS)]
-            text = template.replace("{p}", provider).replace("{m}", module).replace(
-                "{U}", module.upper())
+            text = template.replace("{p}", shown).replace("{m}", module)
+            text = text.replace("{U}", module.upper())
             corpus.secret("provider-context", provider, filename.replace("{m}", module), text,
                           draw(v))
     for _ in range(6):
@@ -240,8 +290,16 @@ def misspelt_name(corpus: Corpus, v: Values) -> None:
         ("benign-identifier", "db/seed.yml", "tenant_id: " + MARK + "\n", "uuid"),
         ("benign-identifier", "models/user.py", "class User:\n    id = " + MARK + "\n", "uuid"),
         ("benign-prose", "docs/about.md", "description: " + MARK + "\n", "long"),
+        ("benign-identifier", "deploy/nginx.yml", "root: /srv/www\npwd: " + MARK + "\n",
+         "/srv/www/current"),
+        ("benign-identifier", "scripts/lock.sh", "sudo " + MARK + " -l deploy\n", "passwd"),
+        ("benign-identifier", "app/settings.py", "PASSWORD_LENGTH = " + MARK + "\n", "32"),
+        ("benign-identifier", "proxy.yml", "tls:\n  pass_through: " + MARK + "\n", "true"),
+        ("benign-identifier", "scripts/new-tenant.sh", "key=" + MARK + "\n", "$(uuidgen)"),
+        ("benign-identifier", "i18n/keys.yml", "- key: " + MARK + "\n  text: Sign in\n",
+         "login.button.submit"),
     )
-    for _ in range(5):
+    for _ in range(3):
         for cls, filename, template, value in near:
             if value == "uuid":
                 value = v.uuid4()

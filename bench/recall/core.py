@@ -75,6 +75,7 @@ class Case:
     content: str
     line: int
     secret_sha256: str | None
+    value: str = field(repr=False, compare=False)  # in memory only: never written out
 
     def record(self) -> dict[str, object]:
         out: dict[str, object] = {"id": self.id, "class": self.cls, "label": self.label,
@@ -86,17 +87,62 @@ class Case:
         return out
 
 
+# A repeated benign file moves to another folder and gains a last line (which leaves the labelled
+# line where it was), so that no two cases are the same file.
+FOLDERS = ("", "services/api/", "packages/web/", "legacy/", "ops/", "tools/", "infra/prod/",
+           "contrib/", "apps/admin/", "lib/")
+TRAILERS = ("reviewed in the last audit", "owned by the platform team", "see the runbook",
+            "kept for the migration", "generated once, edited by hand since")
+
+
+def _comment(filename: str, text: str) -> str | None:
+    """``text`` as a comment line in ``filename``'s syntax; None where a file has none (JSON)."""
+    base = filename.rsplit("/", 1)[-1]
+    ext = base.rsplit(".", 1)[-1] if "." in base.lstrip(".") else ""
+    if ext in ("json", "jwk") or base in (".bash_history", ".zsh_history", ".htpasswd",
+                                         "SHA256SUMS", "go.sum", ".netrc", ".npmrc"):
+        return None
+    if ext in ("js", "ts", "go", "java", "cs", "rs", "php", "Jenkinsfile") or base == "Jenkinsfile":
+        return f"// {text}"
+    if ext in ("xml", "config", "html"):
+        return f"<!-- {text} -->"
+    if ext == "sql":
+        return f"-- {text}"
+    if ext in ("md", "txt", "log", "out", "dat") or not ext:
+        return f"({text})"
+    return f"# {text}"
+
+
 @dataclass
 class Corpus:
     """The cases in the order they were made; ids count per class."""
 
     cases: list[Case] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    files: set[tuple[str, str]] = field(default_factory=set)
+
+    def _unique(self, filename: str, template: str) -> tuple[str, str]:
+        """(filename, template) unlike any file made before: see FOLDERS."""
+        for n in range(len(FOLDERS) * (len(TRAILERS) + 1)):
+            folder = FOLDERS[n % len(FOLDERS)]
+            trailer = n // len(FOLDERS)
+            name, text = folder + filename, template
+            if trailer:
+                line = _comment(filename, TRAILERS[trailer - 1])
+                if line is None:
+                    continue
+                text = text.rstrip("\n") + "\n" + line + "\n"
+            if (name, text) not in self.files:
+                return name, text
+        raise ValueError(f"too many copies of {filename}")
 
     def _add(self, cls: str, label: str, near: str, kind: str, filename: str, template: str,
              value: str) -> None:
         if template.count(MARK) != 1:
             raise ValueError(f"{cls}/{kind}: template must hold {MARK} once: {template!r}")
+        filename, template = self._unique(filename, template.replace(MARK, MARK + value))
+        self.files.add((filename, template))
+        template = template.replace(MARK + value, MARK)
         line = template[: template.index(MARK)].count("\n") + 1
         content = template.replace(MARK, value)
         if not content.endswith("\n"):
@@ -104,7 +150,7 @@ class Corpus:
         self.counts[cls] += 1
         digest = hashlib.sha256(value.encode()).hexdigest() if label == "secret" else None
         self.cases.append(Case(f"{cls}-{self.counts[cls]:04d}", cls, label, near if label ==
-                               "benign" else cls, kind, filename, content, line, digest))
+                               "benign" else cls, kind, filename, content, line, digest, value))
 
     def secret(self, cls: str, kind: str, filename: str, template: str, value: str) -> None:
         assert cls in SECRET_CLASSES, cls
@@ -244,13 +290,11 @@ class Shape:
 
     def render(self, rng: random.Random, n: Name, value: str, literal: bool = True) -> tuple[
             str, str]:
-        """(filename, template): the slot between a few lines of ordinary content."""
+        """(filename, template): the slot between the shape's lines of ordinary content (all of
+        them, so that the file stays well-formed: closed braces, consistent indentation)."""
         filename = rng.choice(self.filenames)
         line = (self.slot if literal else self.expr)(n, value)
-        cut = rng.randint(1, len(self.before)) if self.before else 0
-        tail = rng.randint(0, len(self.after))
-        lines = [*self.before[:cut], line, *self.after[:tail]]
-        return filename, "\n".join(lines) + "\n"
+        return filename, "\n".join([*self.before, line, *self.after]) + "\n"
 
 
 def _shape(key: str, filenames: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...],
@@ -290,7 +334,7 @@ SHAPES: dict[str, Shape] = {s.key: s for s in (
            lambda n, v: f"export const {n.camel}: string = {v};",
            env_refs=("process.env.{N} ?? ''", "process.env.{N}!")),
     _shape("go", ("internal/config/config.go", "cmd/server/main.go"),
-           ("package config", "", "const ("), (")",),
+           ("package config", "", "var ("), (")",),
            lambda n, v: f'\t{n.pascal} = "{v}"', lambda n, v: f"\t{n.pascal} = {v}",
            env_refs=('os.Getenv("{N}")',)),
     _shape("sh", ("scripts/deploy.sh", "bin/run.sh", "ci/release.sh"),

@@ -5,7 +5,7 @@ long, a broken checksum, and the example values providers publish in their own d
 
 from __future__ import annotations
 
-from recall.core import ALNUM, MARK, SHAPES, Corpus, Values, name
+from recall.core import HEX, MARK, SHAPES, Corpus, Values, name
 from recall.tokens import CHECKSUMMED, SPECS, Spec
 
 CLS = "provider-format"
@@ -65,9 +65,23 @@ def _neutral(corpus: Corpus, v: Values, cls: str, kind: str, value: str, i: int)
 
 
 def _short(spec: Spec, value: str) -> str:
-    """The prefix and under half of the body: too short to be the documented format."""
-    cut = len(spec.prefix) + max(4, (len(value) - len(spec.prefix)) // 3)
+    """The prefix and at most ten characters of the body: shorter than any documented length
+    (a third of a 99-character Stripe key would still be a valid one)."""
+    cut = len(spec.prefix) + min(10, max(4, (len(value) - len(spec.prefix)) // 3))
     return value[:cut]
+
+
+def _wrong_charset(v: Values, spec: Spec, value: str) -> str:
+    """The documented length with characters the format never uses: letters past ``f`` in a hex
+    body, lower case in an upper-case one, a ``#`` early in any other. (Not a longer body: its
+    first characters would still be a well-formed token, which a scanner may rightly report.)"""
+    body = value[len(spec.prefix):]
+    if body and all(c in HEX for c in body):
+        past_f = "ghijklmnopqrstuvwxyz"
+        return spec.prefix + v.chars(past_f + "0123456789", len(body), past_f)
+    if body.upper() == body and any(c.isalpha() for c in body):
+        return spec.prefix + body.lower()
+    return spec.prefix + body[:6] + "#" + body[7:]
 
 
 def _broken_checksum(value: str) -> str:
@@ -89,10 +103,8 @@ def add(corpus: Corpus, v: Values) -> None:
         if spec.prefix and spec.kind != "gcp-service-account-key":
             _neutral(corpus, v, "benign-wrong-length", spec.kind, _short(spec, spec.make(v)), n)
             if spec.fixed:
-                value = spec.make(v)
-                body = "".join(sorted(set(value[len(spec.prefix):]) & set(ALNUM)))
-                long = value + v.chars(body, 9, body)
-                _neutral(corpus, v, "benign-wrong-length", spec.kind, long, n + 1)
+                wrong = _wrong_charset(v, spec, spec.make(v))
+                _neutral(corpus, v, "benign-wrong-length", spec.kind, wrong, n + 1)
         if spec.kind in CHECKSUMMED:
             for i in range(6):
                 bad = _broken_checksum(spec.make(v))

@@ -105,6 +105,18 @@ def by_class(cases: list[LoadedCase], s: Score) -> dict[str, dict[str, float | i
     return out
 
 
+def by_kind(cases: list[LoadedCase], s: Score, cls: str) -> dict[str, tuple[int, int]]:
+    """Within one class (secret or benign kind): per case ``kind``, (cases, right answers)."""
+    out: dict[str, tuple[int, int]] = {}
+    for c in cases:
+        if c.cls != cls:
+            continue
+        right = c.id in s.hits if c.label == "secret" else c.id not in s.flagged
+        n, ok = out.get(c.kind, (0, 0))
+        out[c.kind] = (n + 1, ok + right)
+    return out
+
+
 def guard_in_process(cases: list[LoadedCase]) -> list[Finding]:
     """Guard's content findings, from the engine ``guard scan`` runs (Judge.secrets on each
     file's bytes, under the path a scan of the materialised root would show)."""

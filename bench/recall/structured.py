@@ -34,7 +34,9 @@ def _basic(v: Values) -> str:
     return base64.b64encode(f"{v.user()}:{v.strong_password()}".encode()).decode()
 
 
-# (kind, filename, template, draw)
+# (kind, filename, template, draw). Values here have no provider format of their own (GitHub's
+# and npm's tokens before their prefixes: 40 hex, a UUID), so that a case is found by where it
+# sits, not by what it looks like.
 STRUCTURED: tuple[tuple[str, str, str, Draw], ...] = (
     ("maven-settings", "settings.xml",
      "<settings>\n  <servers>\n    <server>\n      <id>nexus</id>\n"
@@ -102,7 +104,7 @@ STRUCTURED: tuple[tuple[str, str, str, Draw], ...] = (
     ("bundler-config", ".bundle/config", "---\nBUNDLE_GEMS__CONTRIBSYS__COM: \"5c1b9e2a:" + M
      + "\"\n", lambda v: v.hex(8)),
     ("bundler-env", ".env", "BUNDLE_RUBYGEMS__PKG__GITHUB__COM=ci-bot:" + M,
-     lambda v: v.crc_token("ghp_")),
+     lambda v: v.hex(40)),
     ("url-userinfo", "config/cache.yml", "redis_url: redis://:" + M + "@cache.internal:6379/0",
      _pw),
     ("url-userinfo-amqp", "docker-compose.yml", "services:\n  worker:\n    environment:\n"
@@ -115,6 +117,31 @@ STRUCTURED: tuple[tuple[str, str, str, Draw], ...] = (
     ("my-cnf", ".my.cnf", "[client]\nuser=backup\npassword=" + M + "\nhost=db.internal", _pw),
     ("docker-config-auth", ".docker/config.json", '{\n  "auths": {\n    "registry.acme-corp.net": '
      '{\n      "auth": "' + M + '"\n    }\n  }\n}', _basic),
+    ("spring-xml-property", "src/main/resources/applicationContext.xml",
+     "<bean id=\"dataSource\" class=\"org.apache.commons.dbcp2.BasicDataSource\">\n"
+     "  <property name=\"username\" value=\"orders\"/>\n"
+     "  <property name=\"password\" value=\"" + M + "\"/>\n</bean>", _pw),
+    ("tomcat-resource", "conf/context.xml", "<Context>\n  <Resource name=\"jdbc/orders\" "
+     "auth=\"Container\" type=\"javax.sql.DataSource\"\n            username=\"orders\" "
+     "password=\"" + M + "\"\n            url=\"jdbc:postgresql://db:5432/orders\"/>\n"
+     "</Context>", _pw),
+    ("pgpass", ".pgpass", "db.internal:5432:orders:app:" + M, _pw),
+    ("ansible-inventory", "inventory/hosts.ini", "[db]\n10.20.4.17 ansible_user=admin "
+     "ansible_password=" + M, _pw),
+    ("git-credentials", ".git-credentials", "https://ci-bot:" + M + "@github.com",
+     lambda v: v.hex(40)),
+    ("pip-conf-index", "pip.conf", "[global]\nindex-url = https://uploader:" + M
+     + "@pkgs.acme-corp.net/simple", _pw),
+    ("wpa-psk", "wpa_supplicant.conf", "network={\n    ssid=\"acme-office\"\n    psk=\"" + M
+     + "\"\n}", _pw),
+    ("s3cfg", ".s3cfg", "[default]\naccess_key = AKIA" + "Q3FJ7MZK2WXPLN4R\nsecret_key = " + M,
+     lambda v: v.aws_secret()),
+    ("aws-credentials", ".aws/credentials", "[deploy]\naws_access_key_id = AKIAW4ZKQ7NRX2PM5TLC\n"
+     "aws_secret_access_key = " + M, lambda v: v.aws_secret()),
+    ("helm-values-nested", "charts/orders/values.yaml", "postgresql:\n  auth:\n    username: "
+     "orders\n    password: " + M + "\n    database: orders", _pw),
+    ("tfvars", "terraform.tfvars", "region      = \"eu-west-1\"\ndb_password = \"" + M + "\"",
+     _pw),
     ("npmrc-password", ".npmrc", "//npm.acme-corp.net/:username=ci\n//npm.acme-corp.net/:_password="
      + M + "\n", lambda v: base64.b64encode(v.strong_password().encode()).decode()),
 )
@@ -158,6 +185,16 @@ STRUCTURED_NEAR: tuple[tuple[str, str, str, str, str], ...] = (
      "\"${SIDEKIQ_PRO_CREDENTIALS}\""),
     ("benign-identifier", "url-no-password", "config/cache.yml", "redis_url: " + M,
      "redis://cache.internal:6379/0"),
+    ("benign-reference", "spring-xml-ref", "src/main/resources/applicationContext.xml",
+     "<property name=\"password\" value=\"" + M + "\"/>", "${db.password}"),
+    ("benign-reference", "tomcat-ref", "conf/context.xml", "<Resource name=\"jdbc/orders\" "
+     "username=\"orders\" password=\"" + M + "\"/>", "${DB_PASSWORD}"),
+    ("benign-reference", "aws-credential-process", ".aws/config", "[profile deploy]\n"
+     "credential_process = " + M, "aws-vault exec deploy --json"),
+    ("benign-reference", "helm-existing-secret", "charts/orders/values.yaml",
+     "postgresql:\n  auth:\n    existingSecret: " + M + "\n    password: \"\"", "orders-db"),
+    ("benign-reference", "ansible-inventory-ref", "inventory/hosts.ini",
+     "[db]\n10.20.4.17 ansible_user=admin ansible_password=" + M, "\"{{ vault_db_pass }}\""),
     ("benign-reference", "url-env-password", "docker-compose.yml",
      "      - BROKER_URL=amqp://orders:" + M + "@rabbitmq:5672/", "${RABBIT_PASSWORD}"),
 )
@@ -175,7 +212,7 @@ def structured(corpus: Corpus, v: Values) -> None:
     for _ in range(5):
         for kind, filename, template, draw in STRUCTURED:
             corpus.secret("structured", kind, filename, template, draw(v))
-    for _ in range(5):
+    for _ in range(3):
         for cls, kind, filename, template, value in STRUCTURED_NEAR:
             corpus.benign(cls, "structured", kind, filename, template, _near_value(v, value))
 
@@ -227,7 +264,7 @@ CLI: tuple[tuple[str, str, Draw], ...] = (
     ("kubectl-literal", "kubectl create secret generic db --from-literal=password=" + M, _pw),
     ("wget-password", "wget --user=ci --password=" + M + " https://files.acme-corp.net/b.tgz", _pw),
     ("git-clone-token", "git clone https://oauth2:" + M + "@gitlab.acme-corp.net/ops/infra.git",
-     lambda v: "glpat-" + v.mixed(B64URL, 20)),
+     lambda v: v.mixed(B64URL, 20)),
     ("redis-cli-a", "redis-cli -h cache.internal -a " + M + " FLUSHDB", _pw),
     ("az-login", "az login --service-principal -u 0f9d2c1e-app -p " + M + " --tenant acme", _pw),
     ("mongo-password", "mongosh --username admin --password " + M + " mongodb://db:27017", _pw),
@@ -236,6 +273,27 @@ CLI: tuple[tuple[str, str, Draw], ...] = (
     ("httpie-auth", "http -a admin:" + M + " POST https://api.acme-corp.net/rebuild", _pw),
     ("php-curlopt", "curl_setopt($ch, CURLOPT_PASSWORD, '" + M + "');", _pw),
     ("php-curlopt-userpwd", "curl_setopt($ch, CURLOPT_USERPWD, 'api:" + M + "');", _pw),
+    ("gh-auth-token", "echo " + M + " | gh auth login --with-token",
+     lambda v: v.hex(40)),
+    ("github-token-header", "curl -H \"Authorization: token " + M
+     + "\" https://api.github.com/user", lambda v: v.hex(40)),
+    ("gitlab-private-token", "curl --header \"PRIVATE-TOKEN: " + M
+     + "\" https://gitlab.acme-corp.net/api/v4/projects", lambda v: v.mixed(B64URL, 20)),
+    ("x-auth-token", "curl -H 'X-Auth-Token: " + M + "' https://api.acme-corp.net/v1/jobs",
+     lambda v: v.mixed(ALNUM, 32)),
+    ("wget-header", "wget --header=\"Authorization: Bearer " + M + "\" https://files/b.tgz",
+     lambda v: v.mixed(B64URL, 40)),
+    ("aws-configure", "aws configure set aws_secret_access_key " + M + " --profile deploy",
+     lambda v: v.aws_secret()),
+    ("az-storage-key", "az storage blob upload -f dump.gz -c db --account-name backupsweu "
+     "--account-key " + M, lambda v: v.b64_bytes(64)),
+    ("mysql-password-long", "mysql --user=report --password=" + M + " crm -e 'select 1'", _pw),
+    ("ldapsearch-w", "ldapsearch -x -D cn=admin,dc=acme,dc=net -w " + M + " -b dc=acme,dc=net",
+     _pw),
+    ("smbclient-u", "smbclient //fs01/share -U backup%" + M, _pw),
+    ("psql-url", "psql \"postgresql://app:" + M + "@db.internal:5432/orders\" -c 'select 1'", _pw),
+    ("npm-config-token", "npm config set //npm.acme-corp.net/:_authToken " + M,
+     lambda v: v.uuid4()),
     ("powershell-bearer", "Invoke-RestMethod -Uri $u -Headers @{Authorization = \"Bearer " + M
      + "\"}", lambda v: v.mixed(B64URL, 40)),
 )
@@ -265,6 +323,17 @@ CLI_NEAR: tuple[tuple[str, str, str, str], ...] = (
      "password=./pw.txt"),
     ("benign-reference", "pgpassword-cat", "PGPASSWORD=" + M + " psql -h db -U app",
      "$(cat ~/.pg)"),
+    ("benign-reference", "gh-auth-file", "gh auth login --with-token < " + M, "~/.gh-token"),
+    ("benign-reference", "github-header-env", "curl -H \"Authorization: token " + M
+     + "\" https://api.github.com/user", "$GITHUB_TOKEN"),
+    ("benign-reference", "gitlab-header-env", "curl --header \"PRIVATE-TOKEN: " + M
+     + "\" https://gitlab/api/v4/projects", "$CI_JOB_TOKEN"),
+    ("benign-identifier", "ldapsearch-prompt", "ldapsearch -x -D cn=admin,dc=acme,dc=net " + M,
+     "-W"),
+    ("benign-identifier", "psql-no-password", "psql " + M + " -c 'select 1'",
+     "\"postgresql://app@db.internal:5432/orders\""),
+    ("benign-reference", "aws-configure-env", "aws configure set aws_secret_access_key " + M,
+     "\"$AWS_SECRET_ACCESS_KEY\""),
     ("benign-placeholder", "curl-u-placeholder", "curl -u USER:" + M + " https://nexus/x",
      "PASSWORD"),
 )

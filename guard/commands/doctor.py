@@ -62,6 +62,7 @@ def run(*, root: str | None = None, agents: list[str] | None = None,
     _manifests(out, columns, root)
     _caveats(out, columns)
     _local_model(out, cfg)
+    _sweep(out)
     return 0
 
 
@@ -187,3 +188,28 @@ def _local_model(out: TextIO, cfg: config_mod.Config) -> None:
 
     out.write("\nLocal model (classifies files the rules leave undecided)\n")
     out.write(f"  {classify.status(cfg).describe()}\n")
+
+
+def _sweep(out: TextIO) -> None:
+    """What the last `guard sweep` found in the assistants' own stores (counts it kept in
+    Guard's cache: reading them costs nothing, sweeping again would cost seconds)."""
+    from guard.sweep.result import last_run
+
+    out.write("\nAssistants' transcripts and histories (`guard sweep`)\n")
+    last = last_run()
+    home = os.path.expanduser("~")
+    if not last or last.get("home") != home:
+        out.write("  not swept yet: run `guard sweep` to find the secrets assistants have "
+                  "already seen\n")
+        return
+    import time
+
+    when = last.get("time")
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(when)) \
+        if isinstance(when, int | float) else "?"
+    stores, secrets = last.get("stores", 0), last.get("secrets", 0)
+    if not stores:
+        out.write(f"  no secret in any store at the last sweep ({stamp})\n")
+        return
+    out.write(f"  {stores} store(s) held {secrets} secret(s) at the last sweep ({stamp}): "
+              "`guard sweep` lists them, `guard sweep --scrub` removes them; rotate them\n")

@@ -68,11 +68,40 @@ def answering(host: str, port: int) -> bool:
         return False
 
 
+def _register(host: str, port: int, root: str) -> int:
+    """Have the proxy running at HOST:PORT know ``root``'s secret files too (one proxy serves
+    the sessions of every project configured with the same port): 0, or 2 with the reason."""
+    import http.client
+    import json
+
+    try:
+        conn = http.client.HTTPConnection(host, port, timeout=5)
+        conn.request("POST", "/_guard/roots", json.dumps({"root": root}),
+                     {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        answer = resp.read()
+        conn.close()
+    except OSError as e:
+        raise GuardError(f"the Guard proxy on {host}:{port} did not take {root}: "
+                         f"{type(e).__name__}") from None
+    if resp.status != 200:
+        try:
+            reason = json.loads(answer)["error"]["message"]
+        except (ValueError, KeyError, TypeError):
+            reason = f"HTTP {resp.status}"
+        # an older Guard proxy (no such route) or one that knows too many projects: the secret
+        # files of this one would be unknown to it, so say so rather than carry on quietly
+        raise GuardError(f"the Guard proxy on {host}:{port} does not know the secret files of "
+                         f"{root} ({reason}); stop it and start the session again")
+    return 0
+
+
 def ensure(*, listen: str, root: str = ".", log: str | None = None,
            upstreams: list[str] | None = None) -> int:
     """Start a proxy at ``listen`` in the background unless one answers there already (what an
     assistant's session-start hook runs): exit 0 once it answers, 2 with the reason if not. A
-    proxy that answers already is reused as it is (its upstreams too)."""
+    proxy that answers already is reused (its upstreams too) and learns ``root``'s secret
+    files."""
     import os
     import subprocess
     import time
@@ -82,7 +111,7 @@ def ensure(*, listen: str, root: str = ".", log: str | None = None,
     if port == 0:
         raise GuardError("--ensure needs a fixed port, e.g. --listen 127.0.0.1:8787")
     if answering(host, port):
-        return 0
+        return _register(host, port, os.path.abspath(root))
     script = os.path.join(os.path.dirname(os.path.abspath(sys.executable)), "guard")
     command = [script] if os.access(script, os.X_OK) else [sys.executable, "-m", "guard"]
     args = [*command, "proxy", "--listen", f"{host}:{port}", "--root", os.path.abspath(root)]

@@ -73,9 +73,13 @@ def shannon_entropy(value: bytes) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+# Values published as examples, whatever the name they stand under: jwt.io's token (its payload).
+PUBLISHED_EXAMPLES = (b"eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l",)
+
+
 def is_placeholder(value: bytes) -> bool:
     return (bool(PLACEHOLDER.search(value)) or len(set(value)) <= 2 or is_made_up(value)
-            or is_padding(value))
+            or is_padding(value) or any(e in value for e in PUBLISHED_EXAMPLES))
 
 
 def is_padding(value: bytes) -> bool:
@@ -92,8 +96,11 @@ CAMEL_WORDS = rb"(?:[A-Z0-9]{0,4}+[a-z]{2,}+[0-9]{0,2}+)++[A-Z0-9]{0,4}+"  # laz
 
 
 def is_camel_words(value: bytes) -> bool:
-    return (len(value) <= 100 and lazy(CAMEL_WORDS).fullmatch(value) is not None
-            and len(re.findall(rb"[a-z]{3,}", value)) >= 2)
+    if len(value) > 100 or lazy(CAMEL_WORDS).fullmatch(value) is None:
+        return False
+    # words have vowels: a random value that happens to have the shape has runs like "php"
+    runs = re.findall(rb"[a-z]{3,}", value)
+    return len(runs) >= 2 and all(any(c in b"aeiouy" for c in run) for run in runs)
 
 
 # Each character's successor in 0-9 and a-z (others map to 0, which no value holds).

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"<redacted:[\w.\-]+ len=\d+ fp=[0-9a-f]{8}>")
 CONTINUED = "<redacted:continued>"
-_ENCODED = ("-base64", "-hex", "-url", "-reversed")
+_ENCODED = ("-base64", "-hex", "-url", "-reversed", "-rot13")
 
 
 def has_placeholder(value: object) -> bool:

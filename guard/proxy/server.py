@@ -27,6 +27,7 @@ from guard.proxy import apis
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from guard.judge import Judge
     from guard.redactor import Redactor
 
 MAX_BODY = 64 * 1024 * 1024  # a request to a model API is never near this
@@ -45,6 +46,9 @@ class Proxy:
                  env: dict[str, str] | None = None) -> None:
         self.upstreams = {**apis.DEFAULT_UPSTREAMS, **upstreams}
         self.root = os.path.abspath(root)
+        # the repositories whose secret files' values are known: --root, then every project
+        # whose session registered (``guard proxy --ensure`` finding this proxy running)
+        self.roots = [self.root]
         self.env = dict(os.environ if env is None else env)
         self.log_path = log
         self._redactor: Redactor | None = None
@@ -62,22 +66,44 @@ class Proxy:
                 all(_mtime(p) == m for p, m in self._stamps.items()):
             self._redactor.applied.clear()
             return self._redactor
-        from guard import config as config_mod
-        from guard.errors import GuardError
-        from guard.judge import Judge
         from guard.redactor import Redactor
 
-        try:
-            cfg = config_mod.load(config_mod.find(self.root))
-        except GuardError:
-            cfg = config_mod.Config()  # a broken config must not open the gate
         home = self.env.get("HOME") or os.path.expanduser("~")
-        judge = Judge(cfg, root=config_mod.find_root(self.root), home=home)
-        redactor = Redactor(judge, env=self.env, large_from=1)  # Hyperscan, loaded once
+        judge, *others = (_judge(root, home) for root in self.roots)
+        # large_from=1: Hyperscan for every size, loaded once
+        redactor = Redactor(judge, env=self.env, large_from=1, also=others)
         redactor.needles()  # read the files now: not on the first request's clock
         self._redactor, self._made = redactor, now
         self._stamps = {p: _mtime(p) for p in redactor.sources}
         return redactor
+
+    def add_root(self, root: str) -> bool:
+        """Know the secret files of ``root`` too, from the next request on; False when it is
+        not a directory or there are MAX_ROOTS already."""
+        root = os.path.abspath(root)
+        if root in self.roots:
+            return True
+        if not os.path.isdir(root) or len(self.roots) >= MAX_ROOTS:
+            return False
+        self.roots.append(root)
+        self._redactor = None
+        return True
+
+    async def register(self, request: web.Request) -> web.Response:
+        """``POST /_guard/roots {"root": PATH}``: what ``guard proxy --ensure`` sends when it
+        finds this proxy running for another project."""
+        refusal = _refuse_foreign(request)
+        if refusal is not None:
+            return refusal
+        try:
+            root = json.loads(await request.read()).get("root")
+        except (ValueError, AttributeError):
+            root = None
+        if not isinstance(root, str) or not os.path.isabs(root):
+            return _error(400, 'expected {"root": "/absolute/path"}')
+        if not self.add_root(root):
+            return _error(400, f"not a directory, or {MAX_ROOTS} projects known already")
+        return web.json_response({"guard": "proxy", "roots": len(self.roots)})
 
     # --- one request ---------------------------------------------------------------------------
 
@@ -194,6 +220,24 @@ def _mtime(path: str) -> float:
 
 
 HEALTH = "/_guard/health"
+ROOTS = "/_guard/roots"
+MAX_ROOTS = 64  # each is walked for its secret files when the known values are gathered
+
+
+def _judge(root: str, home: str) -> Judge:
+    """The judge of one repository, with its own config (none, or a broken one: the defaults,
+    which must not open the gate)."""
+    from guard import config as config_mod
+    from guard.errors import GuardError
+    from guard.judge import Judge
+
+    try:
+        found = config_mod.find(root)
+        # no config: relative to the root, never to a start directory that may be gone
+        cfg = config_mod.load(found) if found else config_mod.Config(base=root)
+    except GuardError:
+        cfg = config_mod.Config(base=root)
+    return Judge(cfg, root=config_mod.find_root(root), home=home)
 
 
 async def health(request: web.Request) -> web.Response:
@@ -216,6 +260,7 @@ def app(proxy: Proxy) -> web.Application:
     application.on_startup.append(open_session)
     application.on_cleanup.append(close_session)
     application.router.add_get(HEALTH, health)
+    application.router.add_post(ROOTS, proxy.register)
     application.router.add_route("*", "/{tail:.*}", proxy.handle)
     return application
 

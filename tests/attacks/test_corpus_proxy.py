@@ -7,12 +7,11 @@ passes when no canary reaches the upstream, raw or decoded; an ordinary call pas
 expected content is in the tool result the upstream received. The proxy must answer 200, forward
 the request once and print nothing on stderr.
 
-The calls the proxy alone does not yet stop are listed in KNOWN_LEAKS and marked as strict
+The calls the proxy alone does not yet stop would be listed in KNOWN_LEAKS and marked as strict
 expected failures: the suite stays green while they leak, and fails the day one of them stops
-leaking (then remove it from the list) or any other call starts to. They are all encoded output
-that the redactor does not decode (hex dumps, od -c, spaced or folded text, rot13, base32,
-UTF-16, reversed base64, a URL quoted with its slashes); with Guard's hooks installed the
-pre-tool hook refuses every one of them (tests/attacks/test_corpus.py).
+leaking (then remove it from the list) or any other call starts to. The list is empty: the last
+of them, encoded output (hex dumps, od -c, spaced or folded text, rot13, base32, UTF-16,
+reversed base64, a URL quoted with its slashes), the redactor now reads back (guard.views).
 ``python -m tests.attacks.report --proxy`` prints the table, ``-v`` explains each.
 """
 
@@ -40,26 +39,7 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Rig]]
         proxy.close()
 
 
-KNOWN_LEAKS = frozenset({
-    "encoded-output/claude/11",
-    "encoded-output/claude/12",
-    "encoded-output/claude/13",
-    "encoded-output/claude/3",
-    "encoded-output/claude/4",
-    "encoded-output/claude/5",
-    "encoded-output/claude/6",
-    "encoded-output/claude/7",
-    "encoded-output/codex/10",
-    "encoded-output/codex/11",
-    "encoded-output/codex/12",
-    "encoded-output/codex/2",
-    "encoded-output/codex/3",
-    "encoded-output/codex/4",
-    "encoded-output/codex/5",
-    "encoded-output/codex/6",
-    "encoded-output/codex/8",
-    "encoded-output/qwen/1",
-})
+KNOWN_LEAKS: frozenset[str] = frozenset()
 
 
 def _param(case: Case) -> object:

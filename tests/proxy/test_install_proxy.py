@@ -277,3 +277,42 @@ def test_ensure_passes_the_upstreams_on_and_fails_fast_on_a_taken_port(
     bad = run_guard("proxy", "--ensure", "--listen", "127.0.0.1:8799", "--upstream", "nope",
                     cwd=repo)
     assert bad.returncode == 2 and "--upstream" in bad.stderr
+
+
+def test_a_refusal_writes_nothing(repo: Path, home: Path, run_guard: RunGuard) -> None:
+    """Gemini CLI's settings are not JSON: not even .gemini/.env is written."""
+    make_tree(repo, {".gemini/settings.json": "{not json"})
+    make_tree(home, {".codex/hooks.json": '{"hooks": []}'})
+    before = snapshot(repo, home)
+    gemini = run_guard("install", "gemini", "--proxy", cwd=repo, env=user_env(home))
+    assert gemini.returncode == 2 and "invalid JSON" in gemini.stderr
+    codex = run_guard("install", "codex", "--proxy", "--user", cwd=repo, env=user_env(home))
+    assert codex.returncode == 2 and "not a JSON object" in codex.stderr
+    assert snapshot(repo, home) == before
+
+
+@pytest.mark.parametrize("text", [
+    "{}", "{}\n", "{\n}\n", '{"a": 1}', '{\n    "a": 1,\n    "b": [1, 2]\n}\n',
+    '{"hooks": {"SessionStart": []}}', '{"hooks": {"SessionStart": [\n  {"hooks": []}\n]}}',
+    '{\r\n\t"env": {"X": "1"},\r\n\t"hooks": {"Stop": [{"hooks": []}]}\r\n}\r\n',
+    '{"a": "\\"}{[,", "hooks": {"SessionStart": [ {"x": 1} , {"y": [2]} ]}}',
+])
+def test_json_text_edits_undo_byte_for_byte(tmp_path: Path, text: str) -> None:
+    from guard.commands import proxy_files
+    from guard.protect import json_text
+
+    path = tmp_path / "settings.json"
+    path.write_bytes(text.encode())
+    handler: dict[str, object] = {"type": "command", "command": "guard proxy --ensure "
+                                  "--listen 127.0.0.1:8799", "timeout": 30}
+    assert proxy_files.add_hook(str(path), "SessionStart", handler) != "already installed"
+    _, data = json_text.load(str(path))
+    assert data["hooks"]["SessionStart"][-1] == {"hooks": [handler]}
+    assert proxy_files.add_json_env(str(path), "qwen", "OPENAI_BASE_URL",
+                                    "http://127.0.0.1:8799/v1", 8799)
+    assert proxy_files.remove_json_env_and_hook(str(path), "OPENAI_BASE_URL", "SessionStart",
+                                                8799, "/v1").startswith("removed")
+    if json.loads(text) in ({}, {"hooks": {"SessionStart": []}}):
+        assert not path.exists()  # it held nothing but what Guard added (and empty containers)
+    else:
+        assert path.read_bytes() == text.encode()

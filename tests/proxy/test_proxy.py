@@ -125,7 +125,12 @@ def test_no_secret_reaches_the_model_and_answers_stream_back(
     assert ORDINARY.encode() in seen and b"<redacted:" in seen
     assert b"data: " in answer  # the mock's server-sent events, passed through
     log = [json.loads(line) for line in running.log.read_text().splitlines()]
-    assert log[-1]["api"] == name.split("-")[0] and log[-1]["redacted"] >= 2
+    # the Responses request's tool output is one line of base64: replaced whole, by a
+    # placeholder saying what it held (base64-of-…); the others hold two secrets each
+    expected = 1 if name == "openai-responses" else 2
+    assert log[-1]["api"] == name.split("-")[0] and log[-1]["redacted"] >= expected
+    if name == "openai-responses":
+        assert b"<redacted:base64-of-" in seen
     assert all(set(p) == {"rule", "fingerprint"} for p in log[-1]["placeholders"])
     assert leaked(running.log.read_bytes()) == []
 
@@ -224,3 +229,69 @@ def test_gemini_streaming_is_a_model_call() -> None:
     assert apis.model_call("gemini", "/v1beta/models/m:streamGenerateContent")
     assert apis.model_call("gemini", "/v1beta/models/m:generateContent")
     assert not apis.model_call("gemini", "/v1beta/models")
+
+
+def test_a_start_directory_that_is_gone_changes_nothing(sandbox: tuple[Path, Path],
+                                                        tmp_path: Path) -> None:
+    """A proxy started from a directory that is later removed (a session's temp folder) keeps
+    redacting for its --root: nothing of it depends on its working directory."""
+    repo, home = sandbox
+    start = tmp_path / "start"
+    start.mkdir()
+    with MockModel([]) as mock:
+        proc = subprocess.Popen([*guard_command(), "proxy", "--upstream", f"openai={mock.url}",
+                                 "--root", str(repo)],
+                                cwd=start, env=guard_env(tmp_path / "cache", {"HOME": str(home)}),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().split()[-1]
+            start.rmdir()
+            status, _ = post(url, "/v1/chat/completions",
+                             {"model": "m", "messages": [{"role": "tool", "content": ENV_TEXT}]},
+                             {"Authorization": "Bearer dummy"})
+            assert status == 200
+            assert mock.bodies and not leaked(mock.bodies[-1])
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=30)
+        assert "Traceback" not in err
+
+
+def test_a_second_project_registers_its_secret_files(proxy: tuple[Running, MockModel],
+                                                     tmp_path: Path) -> None:
+    """One proxy serves the sessions of every project set to its port: ``guard proxy --ensure``
+    run in another project (its session start) finds it running and makes it know that
+    project's secret files too. A value only a file can tell is secret (no rule knows it)
+    leaks before and is redacted after."""
+    running, mock = proxy
+    other = git_init(tmp_path / "other")
+    value = "q8W2-Lp4z-Rt7m-Xc3v"  # pragma: allowlist secret  (made up; no rule's shape)
+    make_tree(other, {"deploy.env": f"SALT={value}\n", "config/.env.local": "A=1\n"})
+    body = {"model": "m", "messages": [{"role": "tool", "content": f"SALT={value}\n"}]}
+    post(running.url, "/v1/chat/completions", body, {"Authorization": "Bearer dummy"})
+    assert value.encode() in mock.bodies[-1]  # what the test relies on: unknown before
+
+    port = running.url.rsplit(":", 1)[1]
+    ensure = subprocess.run([*guard_command(), "proxy", "--ensure", "--listen",
+                             f"127.0.0.1:{port}", "--root", str(other)], capture_output=True,
+                            text=True, env=guard_env(tmp_path / "cache"), timeout=60, check=False)
+    assert ensure.returncode == 0, ensure.stderr
+    post(running.url, "/v1/chat/completions", body, {"Authorization": "Bearer dummy"})
+    assert value.encode() not in mock.bodies[-1]
+    # the first project's values are still known
+    post(running.url, "/v1/chat/completions",
+         {"model": "m", "messages": [{"role": "tool", "content": ENV_TEXT}]},
+         {"Authorization": "Bearer dummy"})
+    assert not leaked(mock.bodies[-1])
+
+
+def test_registration_takes_only_a_local_absolute_directory(
+        proxy: tuple[Running, MockModel], tmp_path: Path) -> None:
+    running, _ = proxy
+    assert post(running.url, "/_guard/roots", {"root": "relative"})[0] == 400
+    assert post(running.url, "/_guard/roots", {"root": str(tmp_path / "missing")})[0] == 400
+    assert post(running.url, "/_guard/roots", b"not json")[0] == 400
+    status, _ = post(running.url, "/_guard/roots", {"root": str(tmp_path)},
+                     {"Origin": "https://example.invalid"})
+    assert status == 403

@@ -170,7 +170,10 @@ CAMEL_PART = rb"[A-Z]?[a-z0-9]+"  # lazy()
 # A word after the secret word that makes the name hold something else: token_cache_key,
 # password_hash, secret_digest, api_key_id hold digests and identifiers, not the secret.
 NOT_SECRET_WORDS = (b"cache", b"hash", b"digest", b"checksum", b"etag", b"fingerprint", b"md5",
-                    b"sha1", b"sha256", b"sha512", b"uuid", b"guid")
+                    b"sha1", b"sha256", b"sha512", b"uuid", b"guid", b"file", b"path", b"dir")
+# A value ending in one of these is a file name (format_1_1_AES256.yml), not a password.
+FILE_EXTENSIONS = frozenset(b"yml yaml json txt py sh pem key crt cer conf cfg ini xml env log js "
+                            b"ts rb go md csv gz zip tar p12 pfx jks".split())
 
 
 def names_something_else(name: bytes) -> bool:
@@ -206,7 +209,10 @@ def looks_like_generic_secret(value: bytes, name: bytes = b"", min_length: int =
         return False
     if UUID.match(value):
         return bool(lazy(UUID_NAME).search(name)) and not is_made_up(value.replace(b"-", b""))
-    if is_identifier(value) or (PATHLIKE.match(value) and not lazy(RANDOM_SEGMENT).search(value)):
+    if is_identifier(value) or (PATHLIKE.match(value) and (
+            value[:1] in b"/.~" or not lazy(RANDOM_SEGMENT).search(value))):
+        return False  # a path; base64 with a slash in it is no path (unless it starts like one)
+    if b"." in value and value.rsplit(b".", 1)[1].lower() in FILE_EXTENSIONS:
         return False
     if b" " in value:
         return False

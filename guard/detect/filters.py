@@ -96,7 +96,7 @@ CAMEL_WORDS = rb"(?:[A-Z0-9]{0,4}+[a-z]{2,}+[0-9]{0,2}+)++[A-Z0-9]{0,4}+"  # laz
 
 
 def is_camel_words(value: bytes) -> bool:
-    if len(value) > 100 or lazy(CAMEL_WORDS).fullmatch(value) is None:
+    if len(value) > 100 or not value.isalnum() or lazy(CAMEL_WORDS).fullmatch(value) is None:
         return False
     # words have vowels: a random value that happens to have the shape has runs like "php"
     runs = re.findall(rb"[a-z]{3,}", value)

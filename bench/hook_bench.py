@@ -32,7 +32,7 @@ def make_repo(root: str) -> None:
     subprocess.run(["git", "init", "-q", root], check=True)
     files = {
         # A fake key made up for the bench.  # pragma: allowlist nextline secret
-        ".env": "STRIPE_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\nDEBUG=1\n",
+        ".env": "STRIPE_KEY=sk_live_51Hm7nlbAJ6XHMdp0cs8LDwhWQ4wq67oA\nDEBUG=1\n",
         "src/app.py": "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(300)),
         "README.md": "# project\n",
     }
@@ -62,7 +62,7 @@ def events(root: str) -> dict[str, str]:
     # the bench) in the middle, as a failing settings test would
     output = "".join(f"tests/test_app.py::test_case_{i} PASSED{' ' * 20}[{i % 100:3d}%]\n"
                      for i in range(1500))[:100_000]
-    key = "STRIPE_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\n"  # pragma: allowlist secret
+    key = "STRIPE_KEY=sk_live_51Hm7nlbAJ6XHMdp0cs8LDwhWQ4wq67oA\n"  # pragma: allowlist secret
     leaky = output[:50_000] + key + output[50_000:]
     return {"ordinary read": claude("Read", file_path=os.path.join(root, "src", "app.py")),
             ".env read": claude("Read", file_path=os.path.join(root, ".env")),

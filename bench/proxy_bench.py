@@ -29,7 +29,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZES = {"20 KB": 20_000, "200 KB": 200_000, "2 MB": 2_000_000}
 # a fake key made up for the bench
-ENV = "STRIPE_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\nDEBUG=1\n"  # pragma: allowlist secret
+ENV = "STRIPE_KEY=sk_live_51Hm7nlbAJ6XHMdp0cs8LDwhWQ4wq67oA\nDEBUG=1\n"  # pragma: allowlist secret
 
 
 def body(size: int) -> bytes:

@@ -20,8 +20,9 @@ from guard.lsp import diagnostics as analysis
 from guard.protect import policy
 from tests.conftest import GitRepo, RunGuard
 
-# Fake values made up for this test (right shapes, never issued).
-GH = "ghp_" + "Zq8Rk2Lm4Np6Tv8Xb0Cd2Fg4Hj6Kl8Mn0Pq2"  # pragma: allowlist secret
+# Fake values made up for this test (right shapes, never issued). The GitHub token's last six
+# characters are its CRC32: with a failing checksum it would be a near miss no rule reports.
+GH = "ghp_" + "Zq8Rk2Lm4Np6Tv8Xb0Cd2Fg4Hj6Kl835zSTw"  # pragma: allowlist secret
 STRIPE = "sk_live_" + "51Hq8ZkR2mLp4Nv6Tx8Bc0Df"  # pragma: allowlist secret
 PASSWORD = "Wx7!vQ2#rT9zKp4m"  # pragma: allowlist secret
 

@@ -29,31 +29,29 @@ from recall.core import BENIGN_KINDS, SECRET_CLASSES, Case  # noqa: E402
 CASES = ROOT / "tests" / "data" / "recall" / "cases.jsonl"
 
 # Guard's recall per secret class and the false-positive rate of each class's near misses, as
-# measured when the corpus was made, with a margin of about three points (a few cases).
-# Measured (recall / FP): plain-text 0.0% / 0.0%, provider-context 12.9% / 0.0%, lowercase-digit
-# 50.0% / 0.0%, structured 35.4% / 18.5%, cli-header 8.9% / 0.0%, provider-format 83.8% / 9.8%,
-# misspelt-name 28.6% / 0.0%, generic 80.0% / 10.4%, overall 44.8% / 6.6%.
+# measured after the structure and context rules of issue 15 (94.8 % recall, 0.3 % false
+# positives; 44.8 % and 6.6 % when the corpus was made), with a margin of a few cases.
 RECALL_FLOORS: dict[str, float] = {
-    "plain-text": 0.0,
-    "provider-context": 0.10,
-    "lowercase-digit": 0.47,
-    "structured": 0.32,
-    "cli-header": 0.06,
-    "provider-format": 0.81,
-    "misspelt-name": 0.25,
-    "generic": 0.77,
-    "overall": 0.42,
+    "plain-text": 0.81,
+    "provider-context": 0.94,
+    "lowercase-digit": 0.96,
+    "structured": 0.94,
+    "cli-header": 0.91,
+    "provider-format": 0.90,
+    "misspelt-name": 0.96,
+    "generic": 0.96,
+    "overall": 0.92,
 }
 FP_CEILINGS: dict[str, float] = {
     "plain-text": 0.03,
     "provider-context": 0.03,
     "lowercase-digit": 0.03,
-    "structured": 0.22,
+    "structured": 0.03,
     "cli-header": 0.03,
-    "provider-format": 0.13,
+    "provider-format": 0.04,
     "misspelt-name": 0.03,
-    "generic": 0.13,
-    "overall": 0.09,
+    "generic": 0.03,
+    "overall": 0.02,
 }
 MIN_CASES = 2000
 MIN_BENIGN_SHARE = 1 / 3

@@ -7,25 +7,18 @@ Rules name them in TOML (``checks = ["github-crc32"]``); adding one is a functio
 from __future__ import annotations
 
 import binascii
-import math
 import re
+
+# shannon_entropy lives with the value filters (which need it and must not import this module,
+# whose shape checks use them); re-exported here for the engine and the redactor.
+from guard.detect.filters import has_letters_and_digits, looks_like_generic_secret
+from guard.detect.filters import shannon_entropy as shannon_entropy
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing or collections costs a hook
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 BASE62 = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-
-def shannon_entropy(value: bytes) -> float:
-    """Bits per symbol of ``value``."""
-    if not value:
-        return 0.0
-    counts: dict[int, int] = {}
-    for byte in value:
-        counts[byte] = counts.get(byte, 0) + 1
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
 def base62(number: int, width: int) -> bytes:
@@ -127,24 +120,93 @@ def is_encoded_text(value: bytes) -> bool:
     whose decoded bytes look random."""
     import base64
 
-    if len(value) < 12 or len(value) % 4:
+    if len(value) < 8 or len(value) % 4:
         return False
     try:
         decoded = base64.b64decode(value, validate=True)
     except (ValueError, binascii.Error):
         return False
     printable = sum(32 <= b < 127 for b in decoded)
-    return printable == len(decoded) and (b" " in decoded or b"{" in decoded)
+    # readable prose or JSON, or a demo value in disguise (base64 of "admin1234" in a Secret;
+    # of user:password, the password alone: "admin" is a common user of a real one)
+    secret = decoded.partition(b":")[2] or decoded
+    return printable == len(decoded) and (b" " in decoded or b"{" in decoded
+                                          or DEMO_WORDS.search(secret) is not None)
+
+
+# A word some services put before a generated body (secret_..., live_...): the word says nothing
+# about the body, which is what the demo test reads.
+TYPE_WORDS = (b"secret", b"token", b"key", b"pass", b"live", b"api")
+
+
+def _type_prefix(value: bytes) -> int:
+    """Length of a type word and its separator opening ``value`` before 16 letters or digits."""
+    head, sep, _ = value[:8].partition(b"_") if b"_" in value[:8] else value[:8].partition(b"-")
+    if sep and head.lower() in TYPE_WORDS and value[len(head) + 1:len(head) + 17].isalnum() \
+            and len(value) >= len(head) + 17:
+        return len(head) + 1
+    return 0
 
 
 def not_demo(value: bytes) -> bool:
     """Not a value made up for a test, a doc or a demo, nor a date, hash, expression or
     encoded text."""
-    return not (DEMO_WORDS.search(value) or NOT_A_CREDENTIAL.search(value)
+    body = value[_type_prefix(value):]
+    return not (DEMO_WORDS.search(body) or NOT_A_CREDENTIAL.search(value)
                 or is_encoded_text(value))
 
 
+def random_key(value: bytes) -> bool:
+    """A value under a name that only ends in "key" (STRIPE_KEY, Key=): many such keys are
+    lookups, so the value must look generated: 16+ characters, letters and digits, dense."""
+    if len(value) in (40, 64) and (not value.strip(b"0123456789abcdef")
+                                   or not value.strip(b"0123456789ABCDEF")):
+        return False  # a SHA-1 or SHA-256 digest: a cache key, a checksum, a commit
+    if len(value) < 16 or not has_letters_and_digits(value):
+        return False
+    # Hex holds 4 bits a character at most: a random 32-digit key often measures under 3.5.
+    floor = 3.0 if not value.lower().strip(b"0123456789abcdef") else 3.5
+    return shannon_entropy(value) >= floor
+
+
+
+def base64_secret(value: bytes) -> bool:
+    """Base64 (a Kubernetes Secret's data) of a value that is itself a secret: a password or a
+    token by the generic test, or a private key block."""
+    import base64
+
+    if len(value) % 4:
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    if b"PRIVATE KEY-----" in decoded:
+        return True
+    decoded = decoded.strip()
+    if not all(32 < b < 127 for b in decoded):
+        return False
+    return looks_like_generic_secret(decoded) and not_demo(decoded)
+
+
+def base64_credentials(value: bytes) -> bool:
+    """Base64 of user:password (Docker's auths, HTTP Basic) whose password looks like one."""
+    import base64
+
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    user, sep, password = decoded.partition(b":")
+    if not sep or not user or not all(32 < b < 127 for b in decoded):
+        return False
+    return looks_like_generic_secret(password) and not_demo(password)
+
+
 CHECKS: dict[str, Callable[[bytes], bool]] = {
+    "base64-credentials": base64_credentials,
+    "random-key": random_key,
+    "base64-secret": base64_secret,
     "not-demo": not_demo,
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,

@@ -53,6 +53,11 @@ class Engine:
                     self.keyword_windowed.append([])
                 group = self.keyword_anchored if rule.anchor else self.keyword_windowed
                 group[index[kw]].append(rule)
+        # A provider's prefix opening a value that its own rule rejected (wrong length, failing
+        # checksum) marks a near miss, a test or doc value: generic rules must not take it.
+        self.near_miss = tuple(kw.encode() for r in self.rules if r.provider and r.anchor
+                               for kw in r.keywords if len(kw) >= 3)
+        self.keywords = keywords  # in prefilter index order: a hit's index names one of these
         self.prefilter = prefilter.build(keywords, expected_bytes, "keywords")
 
     def scan(self, data: bytes, path: str) -> list[Finding]:
@@ -91,7 +96,9 @@ class Engine:
                 start = data.rfind(b"\n", 0, end) + 1
             for rule in windowed:
                 if rule.multiline:
-                    span = (start, min(size, start + MULTILINE_WINDOW))
+                    # A windowed multi-line rule reads a document's context (kind: Secret,
+                    # "kty"), which may stand before or after the values it finds.
+                    span = (max(0, start - MULTILINE_WINDOW), min(size, start + MULTILINE_WINDOW))
                 elif stop - start > LONG_LINE:
                     span = (max(start, end - LONG_LINE_WINDOW), min(stop, end + LONG_LINE_WINDOW))
                 else:
@@ -130,11 +137,18 @@ class Engine:
             from guard.detect import checks, filters
         else:
             filters, checks = _lazy_modules()
-        if rule.syntax and not filters.looks_like_generic_secret(value):
-            return False  # first: most generic candidates are names and fail this cheaply
+        if rule.generic:
+            # first: most generic candidates are names and fail this cheaply
+            if not filters.looks_like_generic_secret(value, data[m.start():s],
+                                                     assignment=rule.syntax):
+                return False
+            if value.lower().startswith(self.near_miss):
+                return False
         if rule.entropy and checks.shannon_entropy(value) < rule.entropy:
             return False
         if rule.allow and rule.allowed(value):
+            return False
+        if rule.not_after and rule.follows_excluded(data[max(0, m.start() - 24):m.start()]):
             return False
         if not all(checks.CHECKS[c](value) for c in rule.checks):
             return False
@@ -146,11 +160,15 @@ class Engine:
 
     def _syntax_ok(self, value: bytes, data: bytes, path: str, m: Match[bytes], s: int,
                    e: int) -> bool:
-        from guard.detect import syntax
+        from guard.detect import filters, syntax
 
         quoted = "q" in m.re.groupindex and bool(m.group("q"))
-        if not quoted and not syntax.bare_values_are_strings(path):
-            return False  # an unquoted value in code is a name or a call, never a literal
+        # An unquoted value in code is a name or a call, never a literal; in prose it is a value
+        # only when it mixes letters and digits ("password: required" is a word).
+        if not quoted and not syntax.bare_values_are_strings(path) and not (
+                syntax.is_text(path) and filters.has_letters_and_digits(value)
+                and b"(" not in value):  # a call in prose about code: x = f(y)
+            return False
         verdict = syntax.confirm(path, data, s, e)
         if verdict is None:  # no grammar for this file type, or it does not parse there
             return True

@@ -32,9 +32,10 @@ CONFIDENCES = ("low", "medium", "high")
 RULE_KEYS = {
     "id", "description", "provider", "source", "keywords", "regex", "secret_group",
     "entropy", "checks", "confidence", "multiline", "syntax", "examples", "allow", "anchor",
+    "generic", "not_after",
 }
 PATH_KEYS = {"id", "description", "patterns", "exclude", "examples", "confidence"}
-CACHE_VERSION = 5
+CACHE_VERSION = 7
 
 
 class Rule:
@@ -50,9 +51,11 @@ class Rule:
         "description",
         "entropy",
         "examples",
+        "generic",
         "id",
         "keywords",
         "multiline",
+        "not_after",
         "origin",
         "pattern",
         "provider",
@@ -75,8 +78,15 @@ class Rule:
         self.multiline: bool = d.get("multiline", False)
         self.syntax: bool = d.get("syntax", False)
         self.anchor: bool = d.get("anchor", False)
+        # Judged by the value's shape alone (no provider format to check it against): a syntax
+        # rule always is, and so is a rule for a structure (an XML element, a command-line flag).
+        self.generic: bool = d.get("generic", False) or self.syntax
         self.examples: dict[str, list[str]] = d.get("examples", {})
         self.allow: list[str] = d.get("allow", [])
+        # Words the text just before the match must not end with, a "_" or "-" between them
+        # and the match aside (an anchored rule cannot look back with lookbehinds of many
+        # lengths without paying for them at every compile).
+        self.not_after: tuple[bytes, ...] = tuple(w.encode() for w in d.get("not_after", []))
         self.origin: tuple[str, int] = _origin(d)
         # compiled on first use: most rules never run in a given scan
         self._regex: Pattern[bytes] | None = None
@@ -98,10 +108,23 @@ class Rule:
             self._allow = [re.compile(a.encode()) for a in self.allow]
         return any(a.search(value) for a in self._allow)
 
+    def follows_excluded(self, before: bytes) -> bool:
+        """True when ``before`` (the text just before the match) ends with a ``not_after``
+        word."""
+        return before.lower().rstrip(b"_-").endswith(self.not_after)
+
     @property
     def priority(self) -> int:
-        """Which rule reports a value several rules match: provider, then shape, then syntax."""
-        return 0 if self.syntax else 2 if self.provider else 1
+        """Which rule reports a value several rules match: provider, then shape, then the rules
+        that know a value only by where it stands: a structure (an XML element, a command-line
+        flag, a connection string) before a secret-named assignment."""
+        if self.provider:
+            return 3
+        if not self.generic:
+            return 2
+        if self.confidence == "low":
+            return -1  # a guess from context (a provider's name nearby) yields to any reading
+        return 0 if self.syntax else 1
 
     def __repr__(self) -> str:
         return f"Rule({self.id!r})"
@@ -343,6 +366,9 @@ def _validate_rule(d: RuleTable, path: str, line: int) -> RuleTable:
                              f"(known: {', '.join(sorted(CHECKS))})", path, line)
     if d.get("confidence", "medium") not in CONFIDENCES:
         raise GuardError(f"rule {d['id']!r}: confidence must be one of {CONFIDENCES}", path, line)
+    words = d.get("not_after", [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise GuardError(f"rule {d['id']!r}: not_after must be a list of words", path, line)
     for a in d.get("allow", []):
         try:
             re.compile(a.encode())

@@ -24,12 +24,38 @@ if TYPE_CHECKING:
 
 # Key names that hold credentials. Searched (not matched) so prefixes and dotted paths count:
 # DB_PASSWORD, "apiKey", spring.datasource.password, self.secret_key, config['token'].
-SECRET_NAME = re.compile(
+# Compiled without IGNORECASE and searched in the lower-cased name (half the compile time, which
+# every hook and one-file scan pays); camelCase Pass/Pw (adminPass, dbPw) needs the case.
+class _SecretName:
+    __slots__ = ()
+
+    def search(self, name: str) -> re.Match[str] | bool | None:
+        return _SECRET_WORDS.search(name.lower()) or _camel_pass(name)
+
+
+def _camel_pass(name: str) -> bool:
+    """A camelCase Pass, Passw or Pw part: adminPass, dbPw (not Passport, not Pwned)."""
+    for word in ("Pass", "Pw"):
+        at = name.find(word, 1)
+        while at != -1:
+            end = at + len(word)
+            if word == "Pass" and name[end:end + 1] == "w":
+                end += 1
+            if name[at - 1].islower() and not name[end:end + 1].islower():
+                return True
+            at = name.find(word, at + 1)
+    return False
+
+
+_SECRET_WORDS = re.compile(
     r"passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
     r"client[_.-]?secret|credentials?|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|"
-    r"master[_.-]?key",
-    re.IGNORECASE,
+    r"master[_.-]?key|psswd|pswd|passwrd|passphrase|(?<![a-z])(?:passw?|pw)(?![a-z])"
 )
+SECRET_NAME = _SecretName()
+# Any name ending in key (STRIPE_KEY, columnKey, config["key"]) confirms a syntax rule's value:
+# the key rule's own regex leaves out public, primary, cache and other keys that hold no secret.
+# Views and the redactor keep to SECRET_NAME.
 
 # Bigger files (minified bundles, data dumps) are not parsed: the engine falls back to the regex.
 MAX_PARSE_BYTES = 4 * 1024 * 1024
@@ -54,7 +80,18 @@ _NAMES = {
     ".zshrc": "bash", ".profile": "bash",
     "dockerfile": "dockerfile", "containerfile": "dockerfile",
 }
-_BARE_EXTENSIONS = frozenset({".ini", ".cfg", ".conf", ".properties"})
+_BARE_EXTENSIONS = frozenset({".ini", ".cfg", ".conf", ".properties", ".mk", ".mak"})
+# Code in a language without a grammar here: an unquoted value is a name or a call there, as in
+# the languages that have one. Any other file without a grammar (.txt, .md, .log, .xml, no
+# extension at all) is text, where people write "password: value" without quotes.
+_CODE_EXTENSIONS = frozenset({
+    ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".cs", ".fs", ".vb", ".rs", ".kt", ".kts",
+    ".scala", ".sc", ".groovy", ".gradle", ".swift", ".m", ".mm", ".php", ".phtml", ".pl", ".pm",
+    ".lua", ".r", ".dart", ".ex", ".exs", ".erl", ".hrl", ".hs", ".clj", ".cljs", ".elm", ".ml",
+    ".jl", ".sol", ".vue", ".svelte", ".ps1", ".psm1", ".zig", ".nim", ".cr", ".d", ".ipynb",
+    ".html", ".htm", ".css", ".scss", ".less", ".sql", ".tf", ".hcl", ".nix", ".coffee", ".pyx",
+    ".tpl", ".j2", ".jinja", ".erb", ".ejs", ".hbs", ".mustache", ".twig",
+})
 _BARE_NAMES = frozenset({".npmrc", ".pypirc", ".netrc", "_netrc"})
 _BARE_LANGUAGES = frozenset({"bash", "dockerfile", "yaml"})
 
@@ -80,6 +117,15 @@ def bare_values_are_strings(path: str) -> bool:
     if name in _BARE_NAMES or os.path.splitext(name)[1] in _BARE_EXTENSIONS:
         return True
     return language_for(path) in _BARE_LANGUAGES
+
+
+def is_text(path: str) -> bool:
+    """A file of prose, logs or a format Guard has no grammar for, rather than code."""
+    name = os.path.basename(path).lower()
+    ext = os.path.splitext(name)[1]
+    if ext in _CODE_EXTENSIONS or ext in _BARE_EXTENSIONS or name in _BARE_NAMES:
+        return False
+    return language_for(path) is None
 
 
 # The text before a dotenv value, from the start of its line: [export] KEY = ["'].
@@ -233,7 +279,11 @@ def _decide(grammar: _Grammar, root: Node, data: bytes, start: int, end: int,
     if literal is not None and _assigned_to_secret(grammar, literal):
         return True
     # dotenv is looser than bash (KEY = value, values running past & ; |): read the line itself.
-    return dotenv and _dotenv_assigns_secret(data, start, end)
+    if dotenv and _dotenv_assigns_secret(data, start, end):
+        return True
+    # A file that does not parse (YAML indented wrong, a template) leaves the tree around the
+    # candidate unreliable even outside its error nodes: the regex decides there.
+    return None if root.has_error else False
 
 
 def _inside_error(node: Node | None) -> bool:
@@ -287,7 +337,8 @@ def _assigned_to_secret(grammar: _Grammar, literal: Node) -> bool:
     if key is None:
         return False
     assert key.text is not None  # parsed from bytes, every node has its text
-    return bool(SECRET_NAME.search(key.text.decode("utf-8", "replace")))
+    name = key.text.decode("utf-8", "replace")
+    return bool(SECRET_NAME.search(name) or name.lower().rstrip("\"'`]").endswith("key"))
 
 
 def _lift(grammar: _Grammar, literal: Node) -> tuple[Node | None, int | None]:

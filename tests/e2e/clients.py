@@ -25,11 +25,11 @@ PACKAGES = {
     "qwen": "@qwen-code/qwen-code@0.15.10",
 }
 # distinct canaries: which one leaked says through which file
-CANARY = "sk_live_51GuardCanaryE2eAbCdEfGhIjKl0123"
+CANARY = "sk_live_51GuardCanaryE2eOiwrGTwqIY7i9kCi"
 AWS_CANARY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARYKEY9"
 ORDINARY = "ordinary-content-4f1c9e"
 # exported in the client's environment by the output-layer tests (the session's own secret)
-ENV_CANARY = "sk_live_51GuardExportedE2eMnOpQrStUv4567"
+ENV_CANARY = "sk_live_51GuardExportedE2eyGqMv0MUJ0Zo40"
 ENV_NAME = "STRIPE_SECRET_KEY"
 
 

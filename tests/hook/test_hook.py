@@ -13,7 +13,7 @@ from guard import agents
 from guard.hook import process as hook
 from tests.conftest import RunGuard, git_init, make_tree
 
-CANARY = "sk_live_51HabcdefGHIJKLmnopQRSTuv12345678"
+CANARY = "sk_live_51Hm7nlbAJ6XHMdp0cs8LDwhWQ4wq67oA"
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ PATCH = ("*** Begin Patch\n*** Update File: app.py\n@@\n-print('hello')\n+print(
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = git_init(tmp_path_factory.mktemp("tables") / "repo")
     make_tree(root, {"app.py": "print('hello')\n", "src/util.py": "x = 1\n",
-                     ".env": "API_KEY=sk_live_51HabcdefGHIJKLmnopQRSTuv12345678\n"})
+                     ".env": "API_KEY=sk_live_51Hm7nlbAJ6XHMdp0cs8LDwhWQ4wq67oA\n"})
     return root
 
 

@@ -31,7 +31,7 @@ from tests.lsp.test_lsp import DEBOUNCE_MS, GH, PY_SOURCE, TIMEOUT, _fix_code_ac
 PASSWORD = "Zq8#vLm2!pRt7$wXy"  # pragma: allowlist secret
 DB_PASSWORD = "Hv3Lq9Tz2Wx7Kp4N"  # pragma: allowlist secret
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYz8x3Vp9Tq2"  # pragma: allowlist secret
-STRIPE = "sk_live_51HabcdefGHIJKLmnopQRSTuv12345678"  # pragma: allowlist secret
+STRIPE = "sk_live_51Hm7nlbAJ6XHMdp0cs8LDwhWQ4wq67oA"  # pragma: allowlist secret
 SECRETS = (GH, PASSWORD, DB_PASSWORD, AWS_SECRET, STRIPE)
 SOURCE = (f'import requests\n\nAPI_TOKEN = "{GH}"\ndb_password = "{PASSWORD}"\n'
           f'DSN = "postgres://app:{DB_PASSWORD}@db.internal/app"\n'

@@ -13,7 +13,7 @@ from tests.conftest import make_tree
 from tests.e2e.clients import _github_token
 
 # built at run time so no secret is written in this file
-STRIPE = "sk_live_" + "51SweepTestAbCdEfGhIjKl4567"  # pragma: allowlist secret
+STRIPE = "sk_live_" + "51SweepTestZyNkE52buoG6ZI61"  # pragma: allowlist secret
 GITHUB = _github_token("Sw33pT3stQm2RzT9vXk4NbWc8HpJd3")
 PASSWORD = "Tr0ub4dor-" + "sweep-9f3k2"  # only .env knows it: no rule finds it
 KEY_BODY = "\n".join(["MIIEpAIBAAKCAQEA" + "x7Yq" * 15] + ["Q2hr" * 16] * 6)

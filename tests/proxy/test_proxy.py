@@ -19,7 +19,7 @@ from tests.conftest import git_init, guard_command, guard_env, make_tree
 from tests.e2e.mockmodel import MockModel
 
 # Fake values made up for these tests.
-CANARY = "sk_live_" + "51GuardProxyCanaryAbCdEf01"  # pragma: allowlist secret
+CANARY = "sk_live_" + "51C3J27XDCG2LmlZGEONYlgCtj"  # pragma: allowlist secret  (random, made up)
 PASSWORD = "Wx7-proxy-Pw-9q"  # pragma: allowlist secret
 AWS = "wJalrXUtnFEMI/K7MDENG/bPxRfiProxyKEY9"  # pragma: allowlist secret
 ORDINARY = "ordinary-content-9d2a"

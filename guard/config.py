@@ -126,12 +126,15 @@ def find_root(start: str) -> str:
     """The repository holding ``start`` (the first directory up with a .git), else ``start``.
     Path rules and configs are relative to it."""
     start = os.path.abspath(start)
+    # as git does, never look in the directories GIT_CEILING_DIRECTORIES names, or above them
+    ceilings = {os.path.abspath(c) for c in
+                os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep) if c}
     d = start
     while True:
         if os.path.exists(os.path.join(d, ".git")):
             return d
         parent = os.path.dirname(d)
-        if parent == d:
+        if parent == d or parent in ceilings:
             return start
         d = parent
 

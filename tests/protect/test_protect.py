@@ -189,8 +189,22 @@ def test_a_malformed_state_file_is_reported(repo: Path, run_guard: RunGuard) -> 
 def test_outside_a_repository_the_current_directory_is_the_root(tmp_path: Path,
                                                                 run_guard: RunGuard) -> None:
     tree = make_tree(tmp_path / "plain", {".env": "A=1\n", "a.py": "x = 1\n"})
-    _ok(run_guard("protect", "--agents", "aider", cwd=tree))
+    # whatever repository the machine's temp folder may be in, as git would see it
+    _ok(run_guard("protect", "--agents", "aider", cwd=tree,
+                  env={"GIT_CEILING_DIRECTORIES": str(tmp_path)}))
     assert ".env\n" in (tree / ".aiderignore").read_text()
+
+
+def test_git_ceiling_directories_bound_the_repository(tmp_path: Path) -> None:
+    from guard.config import find_root
+
+    git_init(tmp_path / "outer")
+    inner = tmp_path / "outer" / "a" / "b"
+    inner.mkdir(parents=True)
+    assert find_root(str(inner)) == str(tmp_path / "outer")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path / "outer" / "a"))
+        assert find_root(str(inner)) == str(inner)
 
 
 def test_the_repository_can_be_named(tmp_path: Path, run_guard: RunGuard) -> None:

@@ -4,7 +4,9 @@ stdio), plus the plain functions of guard.lsp.diagnostics and guard.lsp.actions.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Union
@@ -23,10 +25,14 @@ JS_SOURCE = f'const client = new Client({{ apiKey: "{GH}" }});\n'
 DEBOUNCE_MS = 50
 TIMEOUT = 20
 
+# the server's rule cache, made at import (the config is module-level) and removed at exit
+CACHE = tempfile.mkdtemp(prefix="guard-lsp-cache-")
+atexit.register(shutil.rmtree, CACHE, True)
+
 SERVER = ClientServerConfig(
     server_command=[*guard_command(), "lsp", "--debounce-ms", str(DEBOUNCE_MS)],
     # git without the machine's own config: a global excludes file could already ignore .env
-    server_env=guard_env(tempfile.mkdtemp(prefix="guard-lsp-cache-"),
+    server_env=guard_env(CACHE,
                          {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}))
 
 CAPABILITIES = types.ClientCapabilities(

@@ -9,7 +9,9 @@ itself, so that everything the server wrote is in before the test looks at it.""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -84,9 +86,13 @@ def recording_client() -> RecordingClient:
     return client
 
 
+# the server's rule cache, made at import (the config is module-level) and removed at exit
+CACHE = tempfile.mkdtemp(prefix="guard-lsp-cache-")
+atexit.register(shutil.rmtree, CACHE, True)
+
 SERVER = ClientServerConfig(
     server_command=[*guard_command(), "lsp", "--debounce-ms", str(DEBOUNCE_MS)],
-    server_env=guard_env(tempfile.mkdtemp(prefix="guard-lsp-cache-"),
+    server_env=guard_env(CACHE,
                          {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}),
     client_factory=recording_client)
 

@@ -1,7 +1,7 @@
-"""Train what the local model's classifiers need, on the train split only, into guard/probe.json.
+"""Train what the local model's classifiers need, on the train split only, into guard/model/probe.json.
 
     .venv/bin/python bench/classify_dataset.py   # the labelled set (tests/data/classify/)
-    .venv/bin/python bench/train_probe.py        # guard/probe.json (needs the llm extra)
+    .venv/bin/python bench/train_probe.py        # guard/model/probe.json (needs the llm extra)
 
 - ``probe``: a logistic regression (L2, weights standardised) over the model's mean-pooled
   embeddings of each candidate snippet; the L2 strength is chosen by 5-fold cross-validation on the

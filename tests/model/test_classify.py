@@ -27,8 +27,10 @@ HAVE_MODEL = importlib.util.find_spec("llama_cpp") is not None and \
     importlib.util.find_spec(methods.DEFAULT_PACKAGE) is not None
 
 LIVE = 'DEBUG = False\n# old staging credentials, rotate later\n# password = "Vq7Zr2Lx9Kw4Tp8M"\n'
+# a digest-looking value under a secret name: the engine reports it (medium), the model reads a
+# hash ("password_hash" itself is no secret name for the engine any more)
 HASHED = ('auth:\n  host: db.internal\n'
-          '  password_hash: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"\n')
+          '  secret: "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"\n')
 
 
 def _config(tmp_path: Path, body: str) -> config_mod.Config:

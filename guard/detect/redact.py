@@ -56,8 +56,6 @@ _PLAIN = re.compile(
 _SMALL_NUMBER = re.compile(rb"^[-+]?\d{1,5}(?:\.\d{1,4})?$")
 _REFERENCE = re.compile(rb"^(?:\$\{[^}\s]+\}|\$[A-Za-z_]\w*|\{\{[^}]*\}\}|%\([\w.]+\)s|"
                         rb"<%=?[^%]*%>)$")
-# `[default]` opening an INI file (~/.aws/credentials), not a JSON array.
-_INI_SECTION = re.compile(rb"\s*\[[\w .:/@\-]+\][ \t]*\r?(?:\n|$)")
 _CONFIG_EXT = frozenset({".env", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml",
                          ".toml", ".json", ".tfvars", ".tfstate", ".npmrc", ".pypirc",
                          ".credentials", ".config"})

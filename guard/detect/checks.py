@@ -203,7 +203,22 @@ def base64_credentials(value: bytes) -> bool:
     return looks_like_generic_secret(password) and not_demo(password)
 
 
+def mixed_case(value: bytes) -> bool:
+    """Upper and lower case letters both: not hex, not a lower-case slug or hash."""
+    return value.lower() != value and value.upper() != value
+
+
+def password_shape(value: bytes) -> bool:
+    """A value given in prose after a label (admin login: ...): 10+ characters, both cases and a
+    digit or a symbol, dense: a user name or a word seldom has all of it."""
+    if len(value) < 10 or not mixed_case(value) or value.isalpha():
+        return False
+    return shannon_entropy(value) >= 3.0
+
+
 CHECKS: dict[str, Callable[[bytes], bool]] = {
+    "mixed-case": mixed_case,
+    "password-shape": password_shape,
     "base64-credentials": base64_credentials,
     "random-key": random_key,
     "base64-secret": base64_secret,

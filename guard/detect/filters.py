@@ -52,7 +52,10 @@ IDENTIFIER = re.compile(rb"^[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)+$|^[A-Z][A-Z0-9]*(
 RANDOM_PART = re.compile(rb"(?=[a-z]*\d[a-z]*\d[a-z]*\d)(?=\d*[a-z]\d*[a-z]\d*[a-z])[a-z0-9]{16,}")
 # The key names a UUID is a secret under (Heroku and many SaaS API keys are UUIDs); a name that
 # goes on past the secret word (token_id, secret_uuid) holds an identifier.
-UUID_NAME = (rb"(?i)(?:key|token|secret|passw(?:or)?d|pwd)[\"'\]]{0,2}"
+# Misspelt, short and foreign password names count too (db.pass, paswd, kennwort, mdp).
+UUID_NAME = (rb"(?i)(?:key|token|secret|passw(?:or)?d|pwd|passwrd|paswd|psswd|pswd|pasword|"
+             rb"passwort|kennwort|contrase(?:n|\xc3\xb1)a|senha|parola|secert|privkey|creds|credentials?|"
+             rb"client[_.\-]?sec|(?<![a-z])(?:pass|pw|mdp|tkn))[\"'\]]{0,2}"
                        rb"(?:[ \t]*:[ \t]*&?[\w<>\[\].]{1,30})?"  # a type: apiKey: string =
                        rb"[ \t]*(?::=|=>|=|:|,)[ \t]*[\"'`]?[ \t]*$")  # lazy()
 UUID = re.compile(rb"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

@@ -56,8 +56,6 @@ _PLAIN = re.compile(
 _SMALL_NUMBER = re.compile(rb"^[-+]?\d{1,5}(?:\.\d{1,4})?$")
 _REFERENCE = re.compile(rb"^(?:\$\{[^}\s]+\}|\$[A-Za-z_]\w*|\{\{[^}]*\}\}|%\([\w.]+\)s|"
                         rb"<%=?[^%]*%>)$")
-# `[default]` opening an INI file (~/.aws/credentials), not a JSON array.
-_INI_SECTION = re.compile(rb"\s*\[[\w .:/@\-]+\][ \t]*\r?(?:\n|$)")
 _CONFIG_EXT = frozenset({".env", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml",
                          ".toml", ".json", ".tfvars", ".tfstate", ".npmrc", ".pypirc",
                          ".credentials", ".config"})
@@ -166,8 +164,7 @@ def _structural_spans(data: bytes, path: str, strict: bool) -> list[tuple[int, i
     config_format = (is_dotenv(path) or ext in _CONFIG_EXT
                      or syntax.bare_values_are_strings(path))
     if strict and not is_dotenv(path) and (
-            ext in (".json", ".tfstate") or data.lstrip()[:1] == b"{" or (
-                data.lstrip()[:1] == b"[" and not _INI_SECTION.match(data))):
+            ext in (".json", ".tfstate") or _parses_as_json(data)):
         return _json_spans(data, strict=True)
     if ext == ".json":
         return _json_spans(data, strict=False)
@@ -320,6 +317,20 @@ def _closing_quote(data: bytes, pos: int, quote: bytes, multiline: bool) -> int:
         if quote == b"'" or backslashes % 2 == 0:
             return nxt
         pos = nxt + 1
+
+
+def _parses_as_json(data: bytes) -> bool:
+    """A strict file that starts like JSON is read as JSON only when it is JSON: lines such as
+    ``KEY=value`` after a stray ``{`` are hidden line by line."""
+    if data.lstrip()[:1] not in (b"{", b"["):
+        return False
+    import json
+
+    try:
+        json.loads(data)
+    except ValueError:  # UnicodeDecodeError is a ValueError
+        return False
+    return True
 
 
 def _json_spans(data: bytes, strict: bool) -> list[tuple[int, int, str]]:

@@ -50,7 +50,11 @@ def _camel_pass(name: str) -> bool:
 _SECRET_WORDS = re.compile(
     r"passw(?:or)?d|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|"
     r"client[_.-]?secret|credentials?|auth[_.-]?key|signing[_.-]?key|encryption[_.-]?key|"
-    r"master[_.-]?key|psswd|pswd|passwrd|passphrase|(?<![a-z])(?:passw?|pw)(?![a-z])"
+    r"master[_.-]?key|psswd|pswd|passwrd|passphrase|(?<![a-z])(?:passw?|pw)(?![a-z])|"
+    # misspelt and short names, and the word in other languages (German, Spanish, Portuguese,
+    # Italian and Turkish; French mdp): db.paswd, CLIENT_SEC, ansible_kennwort
+    r"paswd|pasword|passwort|kennwort|contrase(?:n|\u00f1)a|senha|parola|secert|privkey|"
+    r"client[_.-]?sec|(?<![a-z])(?:mdp|tkn|creds)(?![a-z])"
 )
 SECRET_NAME = _SecretName()
 # Any name ending in key (STRIPE_KEY, columnKey, config["key"]) confirms a syntax rule's value:

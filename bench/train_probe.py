@@ -1,4 +1,5 @@
-"""Train what the local model's classifiers need, on the train split only, into guard/model/probe.json.
+"""Train what the local model's classifiers need, on the train split only, into
+guard/model/probe.json.
 
     .venv/bin/python bench/classify_dataset.py   # the labelled set (tests/data/classify/)
     .venv/bin/python bench/train_probe.py        # guard/model/probe.json (needs the llm extra)

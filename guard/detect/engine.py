@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 LONG_LINE = 4096
 LONG_LINE_WINDOW = 1024
 # An anchored match starts at its keyword and runs as far as its pattern lets it (a PyPI token
-# can pass 1,000 characters): it may read this far into a line.
-ANCHORED_WINDOW = 16 * 1024
+# can pass 1,000 characters): it may read this far into a line. No further: big-file windows
+# overlap by what the engine can reach (guard.scan.windows.REACH counts LONG_LINE), and a
+# pattern that backtracks costs the square of its window.
+ANCHORED_WINDOW = LONG_LINE
 MULTILINE_WINDOW = 32 * 1024
 
 ALLOW_PRAGMAS = (b"pragma: allowlist secret", b"guard: allow")

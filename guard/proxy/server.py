@@ -80,10 +80,14 @@ class Proxy:
     def add_root(self, root: str) -> bool:
         """Know the secret files of ``root`` too, from the next request on; False when it is
         not a directory or there are MAX_ROOTS already."""
-        root = os.path.abspath(root)
-        if root in self.roots:
+        from guard.config import find_root
+
+        if not os.path.isdir(root):
+            return False
+        root = find_root(root)  # a project's sub-folder is its repository
+        if root in self.roots or find_root(self.root) == root:
             return True
-        if not os.path.isdir(root) or len(self.roots) >= MAX_ROOTS:
+        if len(self.roots) >= MAX_ROOTS:
             return False
         self.roots.append(root)
         self._redactor = None

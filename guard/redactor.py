@@ -212,31 +212,17 @@ class Redactor:
     @staticmethod
     def _repo_files(judge: Judge) -> Iterator[tuple[str, str]]:
         """(abspath, rule id) of the repository's files sensitive by name."""
-        root = judge.root
-        stack = [(root, "")]
-        seen = 0
-        while stack and seen < WALK_LIMIT:
-            directory, prefix = stack.pop()
+        from guard.sources.entries import entries
+
+        for e, rel in entries(judge.root, PRUNE, limit=WALK_LIMIT):
             try:
-                with os.scandir(directory) as it:
-                    entries = list(it)
+                if not e.is_file():  # FIFOs, sockets, devices: never opened
+                    continue
             except OSError:
                 continue
-            for e in entries:
-                seen += 1
-                rel = prefix + e.name
-                try:
-                    if e.is_dir(follow_symlinks=False):
-                        if e.name not in PRUNE:
-                            stack.append((e.path, rel + "/"))
-                        continue
-                    if not e.is_file():  # FIFOs, sockets, devices: never opened
-                        continue
-                except OSError:
-                    continue
-                verdict = judge.path_rule(rel, e.path)
-                if verdict is not None:
-                    yield e.path, verdict.rule_id or "sensitive-file"
+            verdict = judge.path_rule(rel, e.path)
+            if verdict is not None:
+                yield e.path, verdict.rule_id or "sensitive-file"
 
     def _file_values(self, path: str, label: str, strict: bool,
                      judge: Judge | None = None) -> Iterator[tuple[bytes, str]]:

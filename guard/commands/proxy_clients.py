@@ -290,16 +290,22 @@ def status(root: str, agent: str = "claude") -> str:
     return text
 
 
+def _settings_env(tops: tuple[str, str], folder: str, variable: str) -> tuple[str | None, str]:
+    """``variable`` in the ``env`` of the first ``<top>/<folder>/settings.json`` that sets it
+    (the project's, then the user's), and where."""
+    for top in tops:
+        path = os.path.join(top, folder, "settings.json")
+        value = _json_env(path, variable)
+        if value:
+            return value, shown(path)
+    return None, ""
+
+
 def _configured(root: str, agent: str) -> tuple[str | None, str]:
     """(the proxy base URL the assistant is configured with, where) or (None, "")."""
     home = os.path.expanduser("~")
     if agent == "claude":
-        for path in (os.path.join(root, ".claude", "settings.json"),
-                     os.path.join(home, ".claude", "settings.json")):
-            value = _json_env(path, "ANTHROPIC_BASE_URL")
-            if value:
-                return value, shown(path)
-        return None, ""
+        return _settings_env((root, home), ".claude", "ANTHROPIC_BASE_URL")
     if agent == "gemini":
         path = os.path.join(root, ".gemini", ".env")
         value = env_file_value(path, "GOOGLE_GEMINI_BASE_URL") if os.path.isfile(path) else None
@@ -309,12 +315,7 @@ def _configured(root: str, agent: str) -> tuple[str | None, str]:
         value = env_file_value(path, "OPENAI_BASE_URL") if os.path.isfile(path) else None
         if value:
             return value, ".qwen/.env"
-        for path in (os.path.join(root, ".qwen", "settings.json"),
-                     os.path.join(home, ".qwen", "settings.json")):
-            value = _json_env(path, "OPENAI_BASE_URL")
-            if value:
-                return value, shown(path)
-        return None, ""
+        return _settings_env((root, home), ".qwen", "OPENAI_BASE_URL")
     if agent == "codex":
         path = os.path.join(codex_home(), "config.toml")
         try:

@@ -97,25 +97,10 @@ def _walk(root: str, access: shell.Access) -> Iterator[tuple[str, str]]:
 
 
 def _plain_walk(root: str, recursive: bool) -> Iterator[tuple[str, str]]:
-    stack = [(root, "")]
-    while stack:
-        directory, prefix = stack.pop()
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        for e in entries:
-            rel = prefix + e.name
-            try:
-                is_dir = e.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_dir:
-                if recursive and e.name != ".git":
-                    stack.append((e.path, rel + "/"))
-            else:
-                yield e.path, rel
+    from guard.sources.entries import entries
+
+    for e, rel in entries(root, frozenset({".git"}), recursive=recursive, sort=True):
+        yield e.path, rel
 
 
 def _glob_match(pattern: str, rel: str, parts: list[str]) -> bool:

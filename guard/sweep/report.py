@@ -158,7 +158,7 @@ def summary_line(result: SweepResult) -> str:
 # --- SARIF ------------------------------------------------------------------------------------
 
 def as_sarif(result: SweepResult) -> dict[str, object]:
-    from guard.scan.report.sarif import INFO_URI, LEVEL, _rule_entry, _uri_path
+    from guard.scan.report.sarif import LEVEL, _rule_entry, _uri_path, document
 
     rules: list[dict[str, object]] = []
     index: dict[str, int] = {}
@@ -190,17 +190,8 @@ def as_sarif(result: SweepResult) -> dict[str, object]:
                       "locations": [{"physicalLocation": {"artifactLocation": {
                           "uri": "file://" + _uri_path(os.path.abspath(r.store.path))}}}],
                       "descriptor": {"id": "guard/skipped"}} for r in result.skipped]
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "guard", "version": __version__,
-                                "informationUri": INFO_URI, "rules": rules}},
-            "invocations": [{"executionSuccessful": True,
-                             "toolExecutionNotifications": notifications}],
-            "results": results,
-        }],
-    }
+    return document(rules, results, {"executionSuccessful": True,
+                                     "toolExecutionNotifications": notifications})
 
 
 def render_sarif(result: SweepResult, stream: SupportsWrite[str]) -> None:

@@ -66,28 +66,11 @@ def kind_of(name: str) -> str:
 def walk(top: str, match: Callable[[str, str], bool] | None = None) -> Iterator[str]:
     """Files under ``top`` (directories are not followed through symlinks; files that are
     symlinks are returned, and judged when read), sorted, for which ``match(rel, name)``."""
-    stack = [(top, "")]
-    seen = 0
-    found: list[str] = []
-    while stack and seen < WALK_LIMIT:
-        directory, prefix = stack.pop()
-        try:
-            with os.scandir(directory) as it:
-                entries = list(it)
-        except OSError:
-            continue
-        for e in entries:
-            seen += 1
-            rel = prefix + e.name
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    if e.name not in (".git", "node_modules"):
-                        stack.append((e.path, rel + "/"))
-                    continue
-            except OSError:
-                continue
-            if match is None or match(rel, e.name):
-                found.append(e.path)
+    from guard.sources.entries import entries
+
+    found = [e.path for e, rel in entries(top, frozenset({".git", "node_modules"}),
+                                          limit=WALK_LIMIT)
+             if match is None or match(rel, e.name)]
     return iter(sorted(found))
 
 

@@ -5,6 +5,7 @@ temporary repository with a canary secret, a temporary HOME and a minimal enviro
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -161,3 +162,38 @@ def assert_guarded(seen: bytes, name: str) -> None:
         assert canary.encode() not in seen, f"{name}: a canary secret reached the model"
     assert ORDINARY.encode() in seen, f"{name}: the ordinary file's content never reached the " \
                                       "mock: the session did not run its tool calls"
+
+
+# --- each client pointed at a model URL ---------------------------------------------------------
+
+GEMINI_SETTINGS = {"security": {"auth": {"selectedType": "gemini-api-key"}},
+                   "general": {"disableAutoUpdate": True},
+                   "privacy": {"usageStatisticsEnabled": False}, "telemetry": {"enabled": False}}
+
+
+def trust(home: Path, repo: Path, product: str) -> None:
+    """``repo`` trusted by Gemini CLI (``.gemini``) or Qwen Code (``.qwen``) in ``home``."""
+    (home / product).mkdir(parents=True, exist_ok=True)
+    (home / product / "trustedFolders.json").write_text(json.dumps({str(repo): "TRUST_FOLDER"}))
+
+
+def codex_provider(home: Path, url: str, repo: Path | None = None,
+                   hooks: bool = False) -> dict[str, str]:
+    """Codex CLI's config in ``home/.codex``: a model provider at ``url`` (Responses API), hooks
+    on if asked, ``repo`` trusted; the environment it needs."""
+    (home / ".codex").mkdir(parents=True, exist_ok=True)
+    (home / ".codex" / "config.toml").write_text(
+        'model = "mock-model"\nmodel_provider = "mock"\n'
+        "[model_providers.mock]\nname = \"mock\"\n"
+        f'base_url = "{url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
+        + ("[features]\nhooks = true\n" if hooks else "")
+        + (f'[projects."{repo}"]\ntrust_level = "trusted"\n' if repo else ""))
+    return {"MOCK_API_KEY": "dummy", "CODEX_HOME": str(home / ".codex")}
+
+
+def gemini_api_key(home: Path, repo: Path, url: str) -> dict[str, str]:
+    """Gemini CLI in ``home``: ``repo`` trusted, API-key sign-in, no updates or telemetry; the
+    environment that points it at ``url``."""
+    trust(home, repo, ".gemini")
+    (home / ".gemini" / "settings.json").write_text(json.dumps(GEMINI_SETTINGS))
+    return {"GOOGLE_GEMINI_BASE_URL": url, "GEMINI_API_KEY": "dummy-e2e-key"}

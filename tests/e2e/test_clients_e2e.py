@@ -4,14 +4,22 @@ See /work/shared/reference/agent-clients-headless.md for each client's setup and
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.clients import assert_guarded, base_env, client, guard_install, sandbox
+from tests.e2e.clients import (
+    assert_guarded,
+    base_env,
+    client,
+    codex_provider,
+    gemini_api_key,
+    guard_install,
+    sandbox,
+    trust,
+)
 from tests.e2e.mockmodel import MockModel, Step
 
 # what the agent's shell is asked to run; every one but the first reveals a secret
@@ -63,14 +71,7 @@ def codex_shell(command: str) -> Step:
 def run_codex(exe: Path, repo: Path, home: Path, env: dict[str, str],
               mock: MockModel) -> subprocess.CompletedProcess[str]:
     """``codex exec`` in ``repo`` against ``mock``, with hooks on and the repo trusted."""
-    (home / ".codex").mkdir(parents=True, exist_ok=True)
-    (home / ".codex" / "config.toml").write_text(
-        'model = "mock-model"\nmodel_provider = "mock"\n'
-        "[model_providers.mock]\nname = \"mock\"\n"
-        f'base_url = "{mock.url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
-        "[features]\nhooks = true\n"
-        f'[projects."{repo}"]\ntrust_level = "trusted"\n')
-    env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+    env = dict(env, **codex_provider(home, mock.url, repo, hooks=True))
     return run_client([str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check",
                        "--dangerously-bypass-hook-trust", "Look at this project's configuration."],
                       repo, env, "codex")
@@ -100,20 +101,10 @@ def gemini_steps(repo: Path, home: Path) -> list[Step]:
             *[call("run_shell_command", command=c) for c in SHELL_ATTEMPTS]]
 
 
-def trust(home: Path, repo: Path, product: str) -> None:
-    (home / product).mkdir(parents=True, exist_ok=True)
-    (home / product / "trustedFolders.json").write_text(json.dumps({str(repo): "TRUST_FOLDER"}))
-
-
 def run_gemini(exe: Path, repo: Path, home: Path, env: dict[str, str],
                mock: MockModel) -> subprocess.CompletedProcess[str]:
     """``gemini -p`` in ``repo`` against ``mock``: API-key auth, the repo trusted, yolo."""
-    trust(home, repo, ".gemini")
-    (home / ".gemini" / "settings.json").write_text(json.dumps(
-        {"security": {"auth": {"selectedType": "gemini-api-key"}},
-         "general": {"disableAutoUpdate": True}, "privacy": {"usageStatisticsEnabled": False},
-         "telemetry": {"enabled": False}}))
-    env = dict(env, GOOGLE_GEMINI_BASE_URL=mock.url, GEMINI_API_KEY="dummy-e2e-key")
+    env = dict(env, **gemini_api_key(home, repo, mock.url))
     return run_client([str(exe), "-p", "Look at this project's configuration.",
                        "--output-format", "json", "--approval-mode", "yolo"], repo, env, "gemini")
 

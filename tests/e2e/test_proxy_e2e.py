@@ -48,11 +48,14 @@ from tests.e2e.clients import (
     ORDINARY,
     base_env,
     client,
+    codex_provider,
+    gemini_api_key,
     leaks,
     sandbox,
+    trust,
 )
 from tests.e2e.mockmodel import FINAL_TEXT, MockModel, Step, tool_results
-from tests.e2e.test_clients_e2e import codex_shell, trust
+from tests.e2e.test_clients_e2e import codex_shell
 from tests.e2e.test_output_layer_e2e import (
     COMPUTED,
     FILE_CANARY,
@@ -168,21 +171,10 @@ def run_agent(agent: str, exe: Path, repo: Path, home: Path, env: dict[str, str]
         args = [str(exe), "-p", text, "--output-format", "json", "--no-session-persistence",
                 "--tools", tools, "--allowedTools", tools]
     elif agent == "codex":
-        (home / ".codex").mkdir(parents=True, exist_ok=True)
-        (home / ".codex" / "config.toml").write_text(
-            'model = "mock-model"\nmodel_provider = "mock"\n'
-            '[model_providers.mock]\nname = "mock"\n'
-            f'base_url = "{url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
-            f'[projects."{repo}"]\ntrust_level = "trusted"\n')
-        env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+        env = dict(env, **codex_provider(home, url, repo))
         args = [str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check", text]
     elif agent == "gemini":
-        trust(home, repo, ".gemini")
-        (home / ".gemini" / "settings.json").write_text(json.dumps(
-            {"security": {"auth": {"selectedType": "gemini-api-key"}},
-             "general": {"disableAutoUpdate": True},
-             "privacy": {"usageStatisticsEnabled": False}, "telemetry": {"enabled": False}}))
-        env = dict(env, GOOGLE_GEMINI_BASE_URL=url, GEMINI_API_KEY="dummy-e2e-key")
+        env = dict(env, **gemini_api_key(home, repo, url))
         args = [str(exe), "-p", text, "--output-format", "json", "--approval-mode", "yolo"]
     else:
         trust(home, repo, ".qwen")

@@ -41,9 +41,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_tree
-from tests.e2e.clients import CANARY, base_env, client, sandbox
+from tests.e2e.clients import CANARY, base_env, client, sandbox, trust
 from tests.e2e.mockmodel import FINAL_TEXT, MockModel, Step, tool_results
-from tests.e2e.test_clients_e2e import codex_shell, trust
+from tests.e2e.test_clients_e2e import codex_shell
 
 AGENTS = ["gemini", "qwen", "codex"]
 PLACEHOLDER = "<redacted:"

@@ -25,9 +25,17 @@ from typing import Any
 import pytest
 
 from guard.detect.finding import fingerprint
-from tests.e2e.clients import CANARY, base_env, client, sandbox
+from tests.e2e.clients import (
+    CANARY,
+    base_env,
+    client,
+    codex_provider,
+    gemini_api_key,
+    sandbox,
+    trust,
+)
 from tests.e2e.mockmodel import MockModel, Step
-from tests.e2e.test_clients_e2e import codex_shell, run_client, trust
+from tests.e2e.test_clients_e2e import codex_shell, run_client
 
 RESUMED = "Go on."
 
@@ -61,13 +69,7 @@ def claude_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: Moc
 
 def codex_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: MockModel,
               resume: bool) -> None:
-    (home / ".codex").mkdir(parents=True, exist_ok=True)
-    (home / ".codex" / "config.toml").write_text(
-        'model = "mock-model"\nmodel_provider = "mock"\n'
-        "[model_providers.mock]\nname = \"mock\"\n"
-        f'base_url = "{mock.url}/v1"\nwire_api = "responses"\nenv_key = "MOCK_API_KEY"\n'
-        f'[projects."{repo}"]\ntrust_level = "trusted"\n')
-    env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+    env = dict(env, **codex_provider(home, mock.url, repo))
     args = [str(exe), "exec", "-s", "workspace-write", "--skip-git-repo-check"]
     args += ["resume", "--last", RESUMED] if resume else ["Look at this project's configuration."]
     run_client(args, repo, env, "codex")
@@ -75,12 +77,7 @@ def codex_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: Mock
 
 def gemini_run(exe: Path, repo: Path, home: Path, env: dict[str, str], mock: MockModel,
                resume: bool) -> None:
-    trust(home, repo, ".gemini")
-    (home / ".gemini" / "settings.json").write_text(json.dumps(
-        {"security": {"auth": {"selectedType": "gemini-api-key"}},
-         "general": {"disableAutoUpdate": True}, "privacy": {"usageStatisticsEnabled": False},
-         "telemetry": {"enabled": False}}))
-    env = dict(env, GOOGLE_GEMINI_BASE_URL=mock.url, GEMINI_API_KEY="dummy-e2e-key")
+    env = dict(env, **gemini_api_key(home, repo, mock.url))
     args = [str(exe), "-p", RESUMED if resume else "Look at this project's configuration.",
             "--output-format", "json", "--approval-mode", "yolo"]
     run_client(args + (["--resume", "latest"] if resume else []), repo, env, "gemini")
@@ -241,12 +238,8 @@ def test_scrub_refuses_while_the_client_runs(tmp_path: Path, name: str) -> None:
         args = [str(exe), "-p", "hi"]
         run_env = dict(env, ANTHROPIC_BASE_URL=url, ANTHROPIC_API_KEY="sk-ant-dummy-e2e")
     else:
-        (home / ".codex" / "config.toml").write_text(
-            'model = "mock-model"\nmodel_provider = "mock"\n[model_providers.mock]\n'
-            f'name = "mock"\nbase_url = "{url}/v1"\nwire_api = "responses"\n'
-            'env_key = "MOCK_API_KEY"\n')
         args = [str(exe), "exec", "--skip-git-repo-check", "hi"]
-        run_env = dict(env, MOCK_API_KEY="dummy", CODEX_HOME=str(home / ".codex"))
+        run_env = dict(env, **codex_provider(home, url))
     running = subprocess.Popen(args, cwd=repo, env=run_env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)

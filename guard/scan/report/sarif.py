@@ -72,15 +72,23 @@ def as_dict(result: ScanResult, ruleset: RuleSet) -> dict[str, object]:
         if f.commit:  # found in history: the commit that introduced it
             entry["properties"] = {"commit": f.commit}
         results.append(entry)
+    return document(rules, results, _invocation(result, artifact),
+                    originalUriBaseIds={"%SRCROOT%": {"uri": _file_uri(repo)}},
+                    columnKind="unicodeCodePoints")
+
+
+def document(rules: list[dict[str, object]], results: list[dict[str, object]],
+             invocation: dict[str, object], **run: object) -> dict[str, object]:
+    """A SARIF 2.1.0 log of one Guard run (``guard scan``, ``guard sweep``); ``run``: more
+    members of the run object."""
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "guard", "version": __version__,
                                 "informationUri": INFO_URI, "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(repo)}},
-            "invocations": [_invocation(result, artifact)],
-            "columnKind": "unicodeCodePoints",
+            **run,
+            "invocations": [invocation],
             "results": results,
         }],
     }
